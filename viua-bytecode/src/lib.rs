@@ -1,0 +1,14 @@
+//! Viua bytecode: the opcode table, the module container, its postcard codec, the 0.13
+//! instruction-size model used for byte-offset jump targets, and the verifier.
+
+pub mod codec;
+pub mod limits;
+pub mod module;
+pub mod opcode;
+pub mod size;
+pub mod verify;
+
+pub use codec::{decode, encode, load, DecodeError, LoadError};
+pub use module::*;
+pub use opcode::{OperandKind, Opcode};
+pub use verify::{verify, VerifyError};
