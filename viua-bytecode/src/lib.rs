@@ -10,5 +10,5 @@ pub mod verify;
 
 pub use codec::{decode, encode, load, DecodeError, LoadError};
 pub use module::*;
-pub use opcode::{OperandKind, Opcode};
-pub use verify::{verify, VerifyError};
+pub use opcode::{Opcode, OperandKind};
+pub use verify::{verify, Location, VerifyError, VerifyErrorKind, ENTRY_FUNCTION};

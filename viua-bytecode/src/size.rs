@@ -30,7 +30,11 @@ pub fn operand_size(module: &Module, operand: &Operand) -> u64 {
 
 /// Size in bytes of one instruction in 0.13's encoding.
 pub fn instruction_size(module: &Module, instruction: &Instruction) -> u64 {
-    1 + instruction.operands.iter().map(|o| operand_size(module, o)).sum::<u64>()
+    1 + instruction
+        .operands
+        .iter()
+        .map(|o| operand_size(module, o))
+        .sum::<u64>()
 }
 
 /// Size in bytes of a sequence of instructions.
