@@ -90,7 +90,10 @@ impl Entry {
         Entry {
             style: Style::Located,
             pos: Some(pos),
-            lines: vec![Line { severity: Severity::Error, message: message.into() }],
+            lines: vec![Line {
+                severity: Severity::Error,
+                message: message.into(),
+            }],
             underline: Vec::new(),
             aside: None,
         }
@@ -101,7 +104,10 @@ impl Entry {
         Entry {
             style: Style::Located,
             pos: Some(pos),
-            lines: vec![Line { severity: Severity::Note, message: message.into() }],
+            lines: vec![Line {
+                severity: Severity::Note,
+                message: message.into(),
+            }],
             underline: Vec::new(),
             aside: None,
         }
@@ -112,7 +118,10 @@ impl Entry {
         Entry {
             style: Style::Unlocated,
             pos: None,
-            lines: vec![Line { severity, message: message.into() }],
+            lines: vec![Line {
+                severity,
+                message: message.into(),
+            }],
             underline: Vec::new(),
             aside: None,
         }
@@ -123,7 +132,10 @@ impl Entry {
         Entry {
             style: Style::Import,
             pos: None,
-            lines: vec![Line { severity, message: message.into() }],
+            lines: vec![Line {
+                severity,
+                message: message.into(),
+            }],
             underline: Vec::new(),
             aside: None,
         }
@@ -131,7 +143,10 @@ impl Entry {
 
     /// Adds a note line.
     pub fn with_note(mut self, message: impl Into<String>) -> Entry {
-        self.lines.push(Line { severity: Severity::Note, message: message.into() });
+        self.lines.push(Line {
+            severity: Severity::Note,
+            message: message.into(),
+        });
         self
     }
 
@@ -143,7 +158,10 @@ impl Entry {
 
     /// Adds a "did you mean" aside.
     pub fn with_aside(mut self, text: impl Into<String>, offset: u32) -> Entry {
-        self.aside = Some(Aside { text: text.into(), offset });
+        self.aside = Some(Aside {
+            text: text.into(),
+            offset,
+        });
         self
     }
 }
@@ -157,7 +175,9 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(first: Entry) -> Diagnostic {
-        Diagnostic { entries: vec![first] }
+        Diagnostic {
+            entries: vec![first],
+        }
     }
 
     /// Appends a trace entry.
@@ -193,9 +213,10 @@ pub fn render_plain(file: &str, diagnostic: &Diagnostic) -> String {
         for line in &entry.lines {
             let word = line.severity.word();
             match (entry.style, entry.pos) {
-                (Style::Located, Some(p)) => {
-                    out.push_str(&format!("{file}:{}:{}: {word}: {}\n", p.line, p.col, line.message))
-                }
+                (Style::Located, Some(p)) => out.push_str(&format!(
+                    "{file}:{}:{}: {word}: {}\n",
+                    p.line, p.col, line.message
+                )),
                 (Style::Import, _) => out.push_str(&format!("{file}:{word}: {}\n", line.message)),
                 _ => out.push_str(&format!("{file}: {word}: {}\n", line.message)),
             }
@@ -233,7 +254,13 @@ fn offset_of(source: &str, pos: Pos) -> usize {
 }
 
 fn byte_range(source: &str, span: Span) -> std::ops::Range<usize> {
-    let start = offset_of(source, Pos { line: span.line, col: span.col });
+    let start = offset_of(
+        source,
+        Pos {
+            line: span.line,
+            col: span.col,
+        },
+    );
     let mut end = (start + span.len as usize).min(source.len());
     while end > start && !source.is_char_boundary(end) {
         end -= 1;
@@ -256,7 +283,9 @@ pub fn render_rich(
     let files = SimpleFile::new(file, source);
     let config = term::Config::default();
     for entry in &diagnostic.entries {
-        let Some(first) = entry.lines.first() else { continue };
+        let Some(first) = entry.lines.first() else {
+            continue;
+        };
         let mut d = match first.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Note => CsDiagnostic::note(),
@@ -269,7 +298,17 @@ pub fn render_rich(
                 .split([' ', '\n', '\t'])
                 .next()
                 .map_or(1, |w| w.len().max(1)) as u32;
-            let mut primary = Label::primary((), byte_range(source, Span { line: p.line, col: p.col, len }));
+            let mut primary = Label::primary(
+                (),
+                byte_range(
+                    source,
+                    Span {
+                        line: p.line,
+                        col: p.col,
+                        len,
+                    },
+                ),
+            );
             if let Some(aside) = &entry.aside {
                 primary = primary.with_message(aside.text.trim_start_matches("^ ").to_string());
             }
@@ -304,20 +343,34 @@ mod tests {
 
     #[test]
     fn plain_unlocated_and_import() {
-        let d = Diagnostic::new(Entry::unlocated(Severity::Note, "main/0 function found in module f.asm"))
-            .then(Entry::unlocated(Severity::Error, "more than one candidate for main function"));
+        let d = Diagnostic::new(Entry::unlocated(
+            Severity::Note,
+            "main/0 function found in module f.asm",
+        ))
+        .then(Entry::unlocated(
+            Severity::Error,
+            "more than one candidate for main function",
+        ));
         assert_eq!(
             render_plain("f.asm", &d),
             "f.asm: note: main/0 function found in module f.asm\nf.asm: error: more than one candidate for main function\n"
         );
         let d = Diagnostic::new(Entry::import(Severity::Error, "did not find module \"x\""));
-        assert_eq!(render_plain("f.asm", &d), "f.asm:error: did not find module \"x\"\n");
+        assert_eq!(
+            render_plain("f.asm", &d),
+            "f.asm:error: did not find module \"x\"\n"
+        );
     }
 
     #[test]
     fn rich_rendering_does_not_panic_on_odd_positions() {
-        let d = Diagnostic::new(Entry::error_at(Pos { line: 99, col: 400 }, "x"))
-            .then(Entry::note_at(Pos { line: 1, col: 1 }, "y").with_underline(Span { line: 1, col: 2, len: 50 }));
+        let d = Diagnostic::new(Entry::error_at(Pos { line: 99, col: 400 }, "x")).then(
+            Entry::note_at(Pos { line: 1, col: 1 }, "y").with_underline(Span {
+                line: 1,
+                col: 2,
+                len: 50,
+            }),
+        );
         let mut buf = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
         render_rich(&mut buf, "f.asm", "ab\ncd", &d).unwrap();
     }

@@ -14,12 +14,20 @@ pub struct Token {
 
 impl Token {
     pub fn new(text: impl Into<String>, line: u32, col: u32) -> Token {
-        Token { text: text.into(), line, col }
+        Token {
+            text: text.into(),
+            line,
+            col,
+        }
     }
 
     /// A token synthesised by a rewrite, placed at `at`'s position.
     pub fn synth(text: impl Into<String>, at: &Token) -> Token {
-        Token { text: text.into(), line: at.line, col: at.col }
+        Token {
+            text: text.into(),
+            line: at.line,
+            col: at.col,
+        }
     }
 
     pub fn is_newline(&self) -> bool {
@@ -27,7 +35,10 @@ impl Token {
     }
 
     pub fn pos(&self) -> crate::diag::Pos {
-        crate::diag::Pos { line: self.line, col: self.col }
+        crate::diag::Pos {
+            line: self.line,
+            col: self.col,
+        }
     }
 
     /// The source span this token covers (its text length, at least one byte).

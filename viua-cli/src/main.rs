@@ -1,1 +1,57 @@
-fn main() { println!("viua"); }
+//! `viua`: the one command-line front end of viua-rs.
+//!
+//! Only this crate reads argv, touches the terminal or picks a diagnostic renderer; the
+//! library crates return values (STYLE.md §1). Each subcommand lives in its own module and
+//! returns the process exit status: 0 success, 1 program rejected or I/O error; usage errors
+//! exit with 2 through clap before any subcommand runs.
+
+mod asm;
+mod diagnostics;
+mod dis;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "viua",
+    version,
+    about = "Viua VM 0.13 tools, reimplemented in Rust: assembler and disassembler",
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Assemble a source file into an executable or a linkable module.
+    Asm(asm::AsmArgs),
+    /// Disassemble an executable into assembly that reassembles to the same bytes.
+    Dis(dis::DisArgs),
+    // `Run` (the VM) and `Check` (the static analyser on its own) arrive with their issues:
+    // add a variant, a module `run.rs` / `check.rs` with `XArgs` + `pub fn main(XArgs) ->
+    // ExitCode`, and one match arm below.
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Asm(args) => asm::main(args),
+        Command::Dis(args) => dis::main(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,643 @@
+//! `cargo xtask conformance`: runs case folders in the shared format
+//! (`../shared/conformance/README.md`).
+//!
+//! Each case runs in a scratch copy (suites are never written to). Until the VM exists a case
+//! is checked as far as the tools go: an `.asmerr` case must be rejected with the expected
+//! lines; any other case must assemble and survive `dis` → `asm` byte for byte, and is
+//! counted as passed but only *partly checked* because its run is skipped.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+/// A tool that runs longer than this is considered hung (the README's "generous timeout").
+const TOOL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `VIUA_LIBRARY_PATH` for every tool run. The README asks for the standard library followed
+/// by `.`; the standard library directory is prepended here once it exists.
+const LIBRARY_PATH: &str = ".";
+
+/// How many output lines a failure report quotes.
+const EXCERPT_LINES: usize = 12;
+
+/// Totals of a run.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    /// Passed cases whose run was skipped (no VM yet).
+    pub partly: usize,
+}
+
+impl Summary {
+    fn add(&mut self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Passed { partly } => {
+                self.passed += 1;
+                self.partly += usize::from(*partly);
+            }
+            Outcome::Failed(_) => self.failed += 1,
+        }
+    }
+
+    fn line(&self) -> String {
+        let mut line = format!("{} passed, {} failed", self.passed, self.failed);
+        if self.partly > 0 {
+            line.push_str(&format!(" ({} partly checked: no VM yet)", self.partly));
+        }
+        line
+    }
+}
+
+/// `cargo xtask conformance [-v] [--keep] [--viua PATH] [DIR...]`.
+pub fn command(args: &[String]) -> Result<()> {
+    let mut verbose = false;
+    let mut keep = false;
+    let mut viua = None;
+    let mut dirs = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-v" | "--verbose" => verbose = true,
+            "--keep" => keep = true,
+            "--viua" => viua = Some(PathBuf::from(args.next().context("--viua needs a path")?)),
+            flag if flag.starts_with('-') => bail!("unknown option: {flag}"),
+            dir => dirs.push(PathBuf::from(dir)),
+        }
+    }
+    if dirs.is_empty() {
+        dirs = default_suites();
+    }
+    let viua = match viua {
+        Some(path) => path,
+        None => crate::build_viua(false)?,
+    };
+    run(&viua, &dirs, verbose, keep)?;
+    Ok(())
+}
+
+/// The project's own `conformance/` and the shared suite beside the repository, when present.
+pub fn default_suites() -> Vec<PathBuf> {
+    let root = crate::root();
+    [root.join("conformance"), root.join("../shared/conformance")]
+        .into_iter()
+        .filter(|dir| dir.is_dir())
+        .map(|dir| dir.canonicalize().unwrap_or(dir))
+        .collect()
+}
+
+/// Runs every case under `dirs` with the `viua` binary at `viua`; prints one line per folder
+/// and a closing total.
+pub fn run(viua: &Path, dirs: &[PathBuf], verbose: bool, keep: bool) -> Result<Summary> {
+    let mut folders = Vec::new();
+    for dir in dirs {
+        if !dir.is_dir() {
+            bail!("{}: not a directory", dir.display());
+        }
+        folders.extend(find_folders(dir)?);
+    }
+    let cases: Vec<Case> = folders
+        .iter()
+        .enumerate()
+        .map(|(index, folder)| find_cases(index, folder))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    if cases.is_empty() {
+        bail!("no conformance cases under {dirs:?}");
+    }
+
+    let scratch = crate::scratch_dir("conformance")?;
+    let started = Instant::now();
+    let outcomes = run_in_parallel(viua, &scratch, &cases);
+
+    let mut total = Summary::default();
+    for (index, folder) in folders.iter().enumerate() {
+        let mut summary = Summary::default();
+        let mut failures = Vec::new();
+        for (case, outcome) in cases
+            .iter()
+            .zip(&outcomes)
+            .filter(|(case, _)| case.folder == index)
+        {
+            summary.add(outcome);
+            total.add(outcome);
+            if let Outcome::Failed(reason) = outcome {
+                failures.push((case, reason));
+            }
+        }
+        println!("{}: {}", folder.label, summary.line());
+        if verbose {
+            for (case, reason) in failures {
+                println!(
+                    "  FAILED {}/{}: {}",
+                    folder.label,
+                    case.name,
+                    reason.replace('\n', "\n    ")
+                );
+            }
+        }
+    }
+    println!(
+        "{} ({:.1} s)",
+        total.line(),
+        started.elapsed().as_secs_f64()
+    );
+    if keep {
+        println!("scratch copies kept in {}", scratch.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+    Ok(total)
+}
+
+/// A folder of cases (`basics`, `linking`, …).
+struct Folder {
+    label: String,
+    path: PathBuf,
+}
+
+/// One case: `NAME.asm` with sidecars, or a multi-file folder `NAME/` with a `build` file.
+struct Case {
+    folder: usize,
+    name: String,
+    kind: CaseKind,
+    /// Where the sidecar files (`NAME.flags`, `NAME.asmerr`, …) sit.
+    dir: PathBuf,
+}
+
+enum CaseKind {
+    Single,
+    Built,
+}
+
+enum Outcome {
+    Passed { partly: bool },
+    Failed(String),
+}
+
+/// `dir` is either a folder of cases itself, or a suite whose subdirectories are folders.
+fn find_folders(dir: &Path) -> Result<Vec<Folder>> {
+    let label = |path: &Path| {
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
+    if is_case_folder(dir)? {
+        return Ok(vec![Folder {
+            label: label(dir),
+            path: dir.to_path_buf(),
+        }]);
+    }
+    let mut folders = Vec::new();
+    for path in sorted_entries(dir)? {
+        if path.is_dir() && is_case_folder(&path)? {
+            folders.push(Folder {
+                label: label(&path),
+                path,
+            });
+        }
+    }
+    Ok(folders)
+}
+
+fn is_case_folder(dir: &Path) -> Result<bool> {
+    Ok(sorted_entries(dir)?
+        .iter()
+        .any(|p| p.extension().is_some_and(|e| e == "asm") || p.join("build").is_file()))
+}
+
+fn find_cases(index: usize, folder: &Folder) -> Result<Vec<Case>> {
+    let mut cases = Vec::new();
+    for path in sorted_entries(&folder.path)? {
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        let kind = if path.is_dir() && path.join("build").is_file() {
+            CaseKind::Built
+        } else if path.is_file() && path.extension().is_some_and(|e| e == "asm") {
+            CaseKind::Single
+        } else {
+            continue;
+        };
+        let name = name.strip_suffix(".asm").unwrap_or(&name).to_string();
+        cases.push(Case {
+            folder: index,
+            name,
+            kind,
+            dir: folder.path.clone(),
+        });
+    }
+    Ok(cases)
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut entries = std::fs::read_dir(dir)
+        .with_context(|| format!("could not read {}", dir.display()))?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    entries.sort();
+    Ok(entries)
+}
+
+/// Runs the cases on as many threads as there are cores; outcomes come back in case order.
+fn run_in_parallel(viua: &Path, scratch: &Path, cases: &[Case]) -> Vec<Outcome> {
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(cases.len());
+    let next = AtomicUsize::new(0);
+    let outcomes: Mutex<Vec<Option<Outcome>>> =
+        Mutex::new((0..cases.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(case) = cases.get(index) else { break };
+                let work = scratch.join(format!("{index:04}-{}", case.name));
+                let outcome = run_case(viua, case, &work)
+                    .unwrap_or_else(|e| Outcome::Failed(format!("runner error: {e:#}")));
+                outcomes.lock().unwrap()[index] = Some(outcome);
+            });
+        }
+    });
+    outcomes
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.expect("every case ran"))
+        .collect()
+}
+
+fn run_case(viua: &Path, case: &Case, work: &Path) -> Result<Outcome> {
+    std::fs::create_dir_all(work)?;
+    let sidecar = |extension: &str| case.dir.join(format!("{}.{extension}", case.name));
+    let expected_error = read_optional(&sidecar("asmerr"))?;
+    let tools = Tools { viua, dir: work };
+    match case.kind {
+        CaseKind::Single => {
+            let source = format!("{}.asm", case.name);
+            std::fs::copy(case.dir.join(&source), work.join(&source))?;
+            let flags: Vec<String> = read_optional(&sidecar("flags"))?
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(String::from)
+                .collect();
+            let bytecode = format!("{}.bc", case.name);
+            let mut args = vec!["asm".to_string()];
+            args.extend(flags.iter().cloned());
+            args.extend(["-o".to_string(), bytecode.clone(), source.clone()]);
+            let assembled = tools.run(&args)?;
+            if let Some(expected) = expected_error {
+                // The README's FILE substitution: the source path as we passed it.
+                let output = assembled.output.replace(&source, "FILE");
+                return Ok(expect_rejection(&assembled, &output, &expected));
+            }
+            if assembled.code != Some(0) {
+                return Ok(failed(
+                    &format!("assembly failed ({})", assembled.status()),
+                    &assembled.output,
+                ));
+            }
+            round_trip(&tools, &bytecode, &flags, &[], &source)
+        }
+        CaseKind::Built => {
+            copy_tree(&case.dir.join(&case.name), work)?;
+            run_build(
+                &tools,
+                &std::fs::read_to_string(work.join("build"))?,
+                expected_error.as_deref(),
+            )
+        }
+    }
+}
+
+/// A multi-file case: its `asm` steps in order; the final `run` step is skipped (no VM yet)
+/// but its executable is round-tripped through `dis`, reassembled like the step that built it.
+fn run_build(tools: &Tools, build: &str, expected_error: Option<&str>) -> Result<Outcome> {
+    let mut steps: Vec<Vec<String>> = Vec::new();
+    let mut run_target = None;
+    for line in build
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let words: Vec<String> = line.split_whitespace().map(String::from).collect();
+        match words[0].as_str() {
+            "asm" => {
+                let assembled = tools.run(&words)?;
+                if assembled.code != Some(0) {
+                    return Ok(match expected_error {
+                        Some(expected) => expect_rejection(&assembled, &assembled.output, expected),
+                        None => failed(
+                            &format!("`{line}` failed ({})", assembled.status()),
+                            &assembled.output,
+                        ),
+                    });
+                }
+                steps.push(words);
+            }
+            "run" => run_target = words.get(1).cloned(),
+            other => return Ok(Outcome::Failed(format!("unknown build step `{other}`"))),
+        }
+    }
+    if expected_error.is_some() {
+        return Ok(Outcome::Failed(
+            "every asm step succeeded, but an assembler error was expected".into(),
+        ));
+    }
+    let Some(target) = run_target else {
+        return Ok(Outcome::Passed { partly: false });
+    };
+    let Some(producer) = steps
+        .iter()
+        .find(|step| output_of(step) == Some(target.as_str()))
+    else {
+        return Ok(Outcome::Failed(format!("no asm step builds {target}")));
+    };
+    // Reassemble with the producing step's arguments, the listing in place of its source.
+    let mut flags = Vec::new();
+    let mut source = None;
+    let mut modules = Vec::new();
+    let mut words = producer[1..].iter();
+    while let Some(word) = words.next() {
+        match word.as_str() {
+            "-o" | "--out" => {
+                words.next();
+            }
+            w if w.starts_with("--out=") => {}
+            w if w.starts_with('-') => flags.push(w.to_string()),
+            w if source.is_none() => source = Some(w.to_string()),
+            w => modules.push(w.to_string()),
+        }
+    }
+    round_trip(
+        tools,
+        &target,
+        &flags,
+        &modules,
+        source.as_deref().unwrap_or("its source"),
+    )
+}
+
+/// The `-o` value of an `asm` step.
+fn output_of(step: &[String]) -> Option<&str> {
+    let mut words = step.iter();
+    while let Some(word) = words.next() {
+        if word == "-o" || word == "--out" {
+            return words.next().map(String::as_str);
+        }
+        if let Some(path) = word.strip_prefix("--out=") {
+            return Some(path);
+        }
+    }
+    None
+}
+
+/// `dis -o RT.asm BC` then `asm --no-sa FLAGS -o RT.bc RT.asm [MODULES]` must rebuild BC
+/// exactly (`MODULES`: what the original build linked statically from the command line).
+fn round_trip(
+    tools: &Tools,
+    bytecode: &str,
+    flags: &[String],
+    modules: &[String],
+    source: &str,
+) -> Result<Outcome> {
+    let original = match std::fs::read(tools.dir.join(bytecode)) {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return Ok(Outcome::Failed(format!(
+                "the assembler reported success but wrote no {bytecode}"
+            )))
+        }
+    };
+    let dis = tools.run(&["dis", "-o", "RT.asm", bytecode].map(String::from))?;
+    if dis.code != Some(0) {
+        return Ok(failed(
+            &format!("dis failed ({})", dis.status()),
+            &dis.output,
+        ));
+    }
+    let listing = std::fs::read_to_string(tools.dir.join("RT.asm")).unwrap_or_default();
+    // Every executable has at least its main function, so an empty listing is a failure,
+    // not a vacuous round trip.
+    if !listing.contains(".function:") {
+        return Ok(failed("the disassembly has no functions", &listing));
+    }
+    let mut args = vec!["asm".to_string(), "--no-sa".to_string()];
+    args.extend(flags.iter().filter(|f| *f != "--no-sa").cloned());
+    args.extend(["-o", "RT.bc", "RT.asm"].map(String::from));
+    args.extend(modules.iter().cloned());
+    let reassembled = tools.run(&args)?;
+    if reassembled.code != Some(0) {
+        return Ok(failed(
+            &format!(
+                "reassembling the disassembly of {source} failed ({})",
+                reassembled.status()
+            ),
+            &reassembled.output,
+        ));
+    }
+    let again = std::fs::read(tools.dir.join("RT.bc")).unwrap_or_default();
+    if again != original {
+        let at = original
+            .iter()
+            .zip(&again)
+            .position(|(a, b)| a != b)
+            .unwrap_or(original.len().min(again.len()));
+        return Ok(Outcome::Failed(format!(
+            "round trip differs: {bytecode} has {} bytes, RT.bc {} bytes, first difference at byte {at}",
+            original.len(),
+            again.len()
+        )));
+    }
+    Ok(Outcome::Passed { partly: true })
+}
+
+/// The assembler must exit with 1 and print every expected line, in order, as a whole line.
+fn expect_rejection(run: &ToolRun, output: &str, expected: &str) -> Outcome {
+    if run.code != Some(1) {
+        return failed(
+            &format!("expected the assembler to exit with 1, it {}", run.status()),
+            output,
+        );
+    }
+    let mut lines = output.lines().map(str::trim_end);
+    for want in expected
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty())
+    {
+        if !lines.any(|line| line == want) {
+            return failed(
+                &format!("missing (or out of order) expected line: {want}"),
+                output,
+            );
+        }
+    }
+    Outcome::Passed { partly: false }
+}
+
+fn failed(reason: &str, output: &str) -> Outcome {
+    let lines: Vec<&str> = output.lines().collect();
+    let mut text = reason.to_string();
+    for line in lines.iter().take(EXCERPT_LINES) {
+        text.push_str("\n| ");
+        text.push_str(line);
+    }
+    if lines.len() > EXCERPT_LINES {
+        text.push_str(&format!("\n| … {} more lines", lines.len() - EXCERPT_LINES));
+    }
+    Outcome::Failed(text)
+}
+
+fn read_optional(path: &Path) -> Result<Option<String>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("could not read {}", path.display())),
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for path in sorted_entries(from)? {
+        let target = to.join(path.file_name().expect("entries have names"));
+        if path.is_dir() {
+            copy_tree(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target)
+                .with_context(|| format!("could not copy {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `viua` in a case's scratch directory.
+struct Tools<'a> {
+    viua: &'a Path,
+    dir: &'a Path,
+}
+
+struct ToolRun {
+    /// `None` when killed (by a signal or our timeout).
+    code: Option<i32>,
+    timed_out: bool,
+    /// Standard output and standard error together, interleaved as written.
+    output: String,
+}
+
+impl ToolRun {
+    fn status(&self) -> String {
+        match (self.timed_out, self.code) {
+            (true, _) => format!("timed out after {} s", TOOL_TIMEOUT.as_secs()),
+            (false, Some(code)) => format!("exited with {code}"),
+            (false, None) => "was killed by a signal".to_string(),
+        }
+    }
+}
+
+impl Tools<'_> {
+    fn run(&self, args: &[String]) -> Result<ToolRun> {
+        // Both streams go to one file through one shared descriptor, so their lines stay in
+        // the order the tool wrote them (the README compares them together). The log sits
+        // beside the working directory so the case cannot trip over it.
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        let log_path = self
+            .dir
+            .with_extension(format!("{}.log", RUNS.fetch_add(1, Ordering::Relaxed)));
+        let log = std::fs::File::create(&log_path)?;
+        let mut child = Command::new(self.viua)
+            .args(args)
+            .current_dir(self.dir)
+            .env("VIUA_LIBRARY_PATH", LIBRARY_PATH)
+            .env("VIUAVM_ASM_COLOUR", "never")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .with_context(|| format!("could not start {}", self.viua.display()))?;
+        let started = Instant::now();
+        let mut timed_out = false;
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            if started.elapsed() > TOOL_TIMEOUT {
+                timed_out = true;
+                let _ = child.kill();
+                break child.wait()?;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        let output = String::from_utf8_lossy(&std::fs::read(&log_path)?).into_owned();
+        Ok(ToolRun {
+            code: status.code(),
+            timed_out,
+            output,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expected_lines_must_appear_in_order_as_whole_lines() {
+        let run = ToolRun {
+            code: Some(1),
+            timed_out: false,
+            output: String::new(),
+        };
+        let output = "FILE:3:5: error: unknown instruction\n            ^ did you mean 'print'?\n\nFILE:1:12: error: in function main/0\n";
+        assert!(matches!(
+            expect_rejection(
+                &run,
+                output,
+                "FILE:3:5: error: unknown instruction\nFILE:1:12: error: in function main/0\n"
+            ),
+            Outcome::Passed { .. }
+        ));
+        assert!(matches!(
+            expect_rejection(
+                &run,
+                output,
+                "FILE:1:12: error: in function main/0\nFILE:3:5: error: unknown instruction\n"
+            ),
+            Outcome::Failed(_)
+        ));
+        assert!(matches!(
+            expect_rejection(&run, output, "error: unknown instruction"),
+            Outcome::Failed(_)
+        ));
+        let accepted = ToolRun {
+            code: Some(0),
+            timed_out: false,
+            output: String::new(),
+        };
+        assert!(matches!(
+            expect_rejection(&accepted, output, "FILE:3:5: error: unknown instruction"),
+            Outcome::Failed(_)
+        ));
+    }
+
+    #[test]
+    fn output_of_finds_the_o_value() {
+        let step: Vec<String> = "asm -c -o greeter.module greeter.asm"
+            .split(' ')
+            .map(String::from)
+            .collect();
+        assert_eq!(output_of(&step), Some("greeter.module"));
+        let step: Vec<String> = "asm --out=x.bc x.asm"
+            .split(' ')
+            .map(String::from)
+            .collect();
+        assert_eq!(output_of(&step), Some("x.bc"));
+    }
+}
