@@ -1,0 +1,127 @@
+//! The interpreter: a [`Process`] is a plain `Send` struct advanced by [`Process::step`].
+//!
+//! Layout: `dispatch.rs` holds the loop; one file per instruction family holds the handlers;
+//! `registers.rs` resolves operands; `calls.rs` and `unwind.rs` manage frames, deferred calls
+//! and exceptions with explicit stacks (a Viua call never recurses on the Rust stack).
+
+mod bits;
+mod calls;
+mod containers;
+mod data;
+mod dispatch;
+mod frame;
+mod registers;
+mod unwind;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use frame::{Frame, Stack};
+pub use registers::{GLOBAL_REGISTERS, STATIC_REGISTERS};
+
+use crate::exception::Exception;
+use crate::load::{CodeRef, Program};
+use crate::report::Report;
+use crate::value::{Register, Value};
+
+/// The deepest a call stack may grow (ISA-CONTROL §1.1).
+pub const MAX_STACK_DEPTH: usize = 8192;
+
+/// Why [`Process::step`] returned.
+#[derive(Debug)]
+pub enum StepOutcome {
+    /// The budget ran out; call `step` again.
+    Yielded,
+    /// The first frame returned; its `%0 local` is the result.
+    Returned(Option<Value>),
+    /// `halt` was executed.
+    Halted,
+    /// An exception was not caught; the report describes the stack at the moment of death.
+    Died(Box<Death>),
+}
+
+/// An uncaught exception and the report of the process it killed.
+#[derive(Debug)]
+pub struct Death {
+    pub exception: Box<Exception>,
+    pub report: Report,
+}
+
+/// A Viua process: stacks, registers, exception state, deferred calls.
+#[derive(Debug)]
+pub struct Process {
+    pub(crate) program: Arc<Program>,
+    pub(crate) pid: u64,
+    /// Parameters, locals and pending arguments of every frame of every stack, contiguous.
+    pub(crate) values: Vec<Register>,
+    /// The main stack first; one more per running deferred call.
+    pub(crate) stacks: Vec<Stack>,
+    pub(crate) globals: Box<[Register]>,
+    /// Static register sets by function index.
+    pub(crate) statics: HashMap<u32, Box<[Register]>>,
+    /// Bytes written by `print`/`echo`, flushed by `step`.
+    pub(crate) output: Vec<u8>,
+    pub(crate) finished: Option<StepOutcome>,
+}
+
+impl Process {
+    /// A process starting at `function` with the given parameters and no local registers.
+    pub fn new(program: Arc<Program>, pid: u64, function: u32, params: Vec<Register>) -> Process {
+        let params_len = params.len() as u32;
+        let first = Frame {
+            function,
+            params_base: 0,
+            params_len,
+            locals_base: params_len,
+            locals_len: 0,
+            has_locals: false,
+            closure: None,
+            return_to: (CodeRef::Function(function), 0),
+            return_target: None,
+            deferred: Vec::new(),
+        };
+        Process {
+            program,
+            pid,
+            values: params,
+            stacks: vec![Stack::new(first, CodeRef::Function(function))],
+            globals: crate::value::empty_registers(GLOBAL_REGISTERS).into(),
+            statics: HashMap::new(),
+            output: Vec::new(),
+            finished: None,
+        }
+    }
+
+    /// The main process: `__entry` with 2 local registers, register 1 holding the argument
+    /// vector (executable path first) as Strings (RUNTIME.md §3.1).
+    pub fn main(program: Arc<Program>, entry: u32, args: Vec<String>) -> Process {
+        let mut p = Process::new(program, 0, entry, Vec::new());
+        let argv = args.into_iter().map(|a| Value::string(a.into_bytes())).collect();
+        p.values = vec![None, Some(Value::Vector(Box::new(argv)))];
+        if let Some(f) = p.stacks[0].frames.last_mut() {
+            f.locals_len = 2;
+            f.has_locals = true;
+        }
+        p
+    }
+
+    pub fn pid(&self) -> u64 {
+        self.pid
+    }
+
+    /// Output produced so far and not yet taken.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.output)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn process_is_send() {
+        fn is_send<T: Send>() {}
+        is_send::<Process>();
+    }
+}
