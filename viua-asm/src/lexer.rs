@@ -77,13 +77,16 @@ fn quoted(input: &str) -> LexResult<'_> {
     let body = &input[1..];
     let mut backslashes = 0usize;
     for (i, c) in body.char_indices() {
-        if c == quote && backslashes % 2 == 0 {
+        if c == quote && backslashes & 1 == 0 {
             let end = 1 + i + c.len_utf8();
             return Ok((&input[end..], &input[..end]));
         }
         backslashes = if c == '\\' { backslashes + 1 } else { 0 };
     }
-    Err(nom::Err::Failure(LexFailure::Unterminated { rest: input, quote }))
+    Err(nom::Err::Failure(LexFailure::Unterminated {
+        rest: input,
+        quote,
+    }))
 }
 
 /// One breaking character.
@@ -130,7 +133,10 @@ fn scan(source: &str) -> Result<Vec<Token>, Unterminated> {
                 rest = next;
             }
             Err(nom::Err::Failure(LexFailure::Unterminated { rest: at, quote })) => {
-                return Err(Unterminated { offset: source.len() - at.len(), quote });
+                return Err(Unterminated {
+                    offset: source.len() - at.len(),
+                    quote,
+                });
             }
             // Every character is either breaking or part of a word, so no other failure can
             // occur; stop rather than loop if it ever did.
@@ -165,11 +171,19 @@ mod tests {
     use super::*;
 
     fn texts(source: &str) -> Vec<String> {
-        tokenize(source).unwrap().into_iter().map(|t| t.text).collect()
+        tokenize(source)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
     }
 
     fn positioned(source: &str) -> Vec<(String, u32, u32)> {
-        tokenize(source).unwrap().into_iter().map(|t| (t.text, t.line, t.col)).collect()
+        tokenize(source)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.text, t.line, t.col))
+            .collect()
     }
 
     #[test]
@@ -187,7 +201,10 @@ mod tests {
 
     #[test]
     fn words_keep_non_breaking_bytes() {
-        assert_eq!(texts("a\\b é_1 0x0f 250ms"), ["a\\b", " ", "é_1", " ", "0x0f", " ", "250ms"]);
+        assert_eq!(
+            texts("a\\b é_1 0x0f 250ms"),
+            ["a\\b", " ", "é_1", " ", "0x0f", " ", "250ms"]
+        );
         assert_eq!(texts("x\ry"), ["x\ry"]);
     }
 
@@ -222,11 +239,20 @@ mod tests {
 
     #[test]
     fn quoted_literals_follow_the_even_backslash_rule() {
-        assert_eq!(texts(r#"text "a\"b" x"#), ["text", " ", r#""a\"b""#, " ", "x"]);
+        assert_eq!(
+            texts(r#"text "a\"b" x"#),
+            ["text", " ", r#""a\"b""#, " ", "x"]
+        );
         assert_eq!(texts(r#""a\\" x"#), [r#""a\\""#, " ", "x"]);
         assert_eq!(texts(r#""a\\\"" x"#), [r#""a\\\"""#, " ", "x"]);
-        assert_eq!(texts(r#""it's" 'say "hi"'"#), [r#""it's""#, " ", r#"'say "hi"'"#]);
-        assert_eq!(texts(r#""; not -- a comment""#), [r#""; not -- a comment""#]);
+        assert_eq!(
+            texts(r#""it's" 'say "hi"'"#),
+            [r#""it's""#, " ", r#"'say "hi"'"#]
+        );
+        assert_eq!(
+            texts(r#""; not -- a comment""#),
+            [r#""; not -- a comment""#]
+        );
         assert_eq!(texts("\"\""), ["\"\""]);
     }
 
@@ -250,7 +276,14 @@ mod tests {
 
     #[test]
     fn trivia_classification() {
-        for (text, trivia) in [(" ", true), ("\t", true), ("; c", true), ("-- c", true), ("-", false), ("\n", false)] {
+        for (text, trivia) in [
+            (" ", true),
+            ("\t", true),
+            ("; c", true),
+            ("-- c", true),
+            ("-", false),
+            ("\n", false),
+        ] {
             assert_eq!(is_trivia(&Token::new(text, 1, 1)), trivia, "{text:?}");
         }
     }

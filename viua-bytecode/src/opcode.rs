@@ -135,7 +135,7 @@ macro_rules! for_each_opcode {
             (If, "if", 122, [Reg, Jump, Jump]),
             (Throw, "throw", 123, [Reg]),
             (Catch, "catch", 124, [TypeName, Block]),
-            (Draw, "draw", 125, [Reg]),
+            (Draw, "draw", 125, [RegOrVoid]),
             (Try, "try", 126, []),
             (Enter, "enter", 127, [Block]),
             (Leave, "leave", 128, []),

@@ -318,7 +318,7 @@ fn run_case(viua: &Path, case: &Case, work: &Path) -> Result<Outcome> {
 }
 
 /// A multi-file case: its `asm` steps in order; the final `run` step is skipped (no VM yet)
-/// but its executable is round-tripped through `dis`, reassembled like the step that built it.
+/// but its executable is round-tripped through `dis`, reassembled with that step's flags.
 fn run_build(tools: &Tools, build: &str, expected_error: Option<&str>) -> Result<Outcome> {
     let mut steps: Vec<Vec<String>> = Vec::new();
     let mut run_target = None;
@@ -360,10 +360,11 @@ fn run_build(tools: &Tools, build: &str, expected_error: Option<&str>) -> Result
     else {
         return Ok(Outcome::Failed(format!("no asm step builds {target}")));
     };
-    // Reassemble with the producing step's arguments, the listing in place of its source.
+    // Reassemble with the producing step's flags, the listing in place of its source. The
+    // modules it linked are not given again: the listing carries the linked code itself
+    // (`[[linked_from{"PATH"}]]` definitions), so linking them again would duplicate it.
     let mut flags = Vec::new();
     let mut source = None;
-    let mut modules = Vec::new();
     let mut words = producer[1..].iter();
     while let Some(word) = words.next() {
         match word.as_str() {
@@ -373,14 +374,14 @@ fn run_build(tools: &Tools, build: &str, expected_error: Option<&str>) -> Result
             w if w.starts_with("--out=") => {}
             w if w.starts_with('-') => flags.push(w.to_string()),
             w if source.is_none() => source = Some(w.to_string()),
-            w => modules.push(w.to_string()),
+            _ => {}
         }
     }
     round_trip(
         tools,
         &target,
         &flags,
-        &modules,
+        &[],
         source.as_deref().unwrap_or("its source"),
     )
 }
@@ -400,7 +401,7 @@ fn output_of(step: &[String]) -> Option<&str> {
 }
 
 /// `dis -o RT.asm BC` then `asm --no-sa FLAGS -o RT.bc RT.asm [MODULES]` must rebuild BC
-/// exactly (`MODULES`: what the original build linked statically from the command line).
+/// exactly (`MODULES`: extra modules to link; none for listings, which are self-contained).
 fn round_trip(
     tools: &Tools,
     bytecode: &str,

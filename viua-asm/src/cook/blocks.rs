@@ -53,7 +53,8 @@ pub fn extract_nested_blocks(tokens: Vec<Token>) -> Vec<Token> {
         if depth == 0 {
             if opens_definition(token) {
                 depth = 1;
-                enclosing = name_index(&tokens, i).map_or_else(String::new, |n| tokens[n].text.clone());
+                enclosing =
+                    name_index(&tokens, i).map_or_else(String::new, |n| tokens[n].text.clone());
                 definition.push(token.clone());
             } else {
                 out.push(token.clone());
@@ -64,7 +65,10 @@ pub fn extract_nested_blocks(tokens: Vec<Token>) -> Vec<Token> {
         if depth == 1 && token.text == ".block:" {
             if let (Some(name), Some(end)) = (name_index(&tokens, i), closing_end(&tokens, i)) {
                 if name < end {
-                    let mangled = Token::synth(format!("{enclosing}__nested__{}", tokens[name].text), &tokens[name]);
+                    let mangled = Token::synth(
+                        format!("{enclosing}__nested__{}", tokens[name].text),
+                        &tokens[name],
+                    );
                     extracted.extend(tokens[i..name].iter().cloned());
                     extracted.push(mangled.clone());
                     extracted.extend(tokens[name + 1..=end].iter().cloned());
@@ -120,7 +124,11 @@ mod tests {
         );
         let tokens = extract_nested_blocks(raw(source));
         assert_eq!(tokens[1], Token::new("risky/0__nested__on_int", 4, 29));
-        let in_line = tokens.iter().filter(|t| t.text == "risky/0__nested__attempt").nth(1).unwrap();
+        let in_line = tokens
+            .iter()
+            .filter(|t| t.text == "risky/0__nested__attempt")
+            .nth(1)
+            .unwrap();
         assert_eq!((in_line.line, in_line.col), (8, 19));
     }
 
@@ -134,7 +142,11 @@ mod tests {
 
     #[test]
     fn malformed_input_passes_through() {
-        for source in [".function: f/0\nenter .block: b\nleave\n", ".function: f/0\nenter .block:\n.end", ".end\n.block:"] {
+        for source in [
+            ".function: f/0\nenter .block: b\nleave\n",
+            ".function: f/0\nenter .block:\n.end",
+            ".end\n.block:",
+        ] {
             assert_eq!(extracted(source), cooked_text(&raw(source)));
         }
     }

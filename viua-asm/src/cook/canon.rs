@@ -45,7 +45,11 @@ struct Operand {
 
 impl Operand {
     fn synth(text: &str, at: &Token) -> Operand {
-        Operand { core: vec![Token::synth(text, at)], set: None, attributes: Vec::new() }
+        Operand {
+            core: vec![Token::synth(text, at)],
+            set: None,
+            attributes: Vec::new(),
+        }
     }
 
     fn head(&self) -> &Token {
@@ -62,7 +66,9 @@ impl Operand {
 
     /// The set written for this operand, `local` if omitted.
     fn set_name(&self) -> String {
-        self.set.as_ref().map_or_else(|| "local".to_string(), |s| s.text.clone())
+        self.set
+            .as_ref()
+            .map_or_else(|| "local".to_string(), |s| s.text.clone())
     }
 
     /// Gives a register without a set the set `set`.
@@ -74,18 +80,35 @@ impl Operand {
 
     /// A copy of this register operand (same index and set), at its position.
     fn copy_register(&self) -> Operand {
-        Operand { core: self.core.clone(), set: Some(Token::synth(self.set_name(), self.head())), attributes: Vec::new() }
+        Operand {
+            core: self.core.clone(),
+            set: Some(Token::synth(self.set_name(), self.head())),
+            attributes: Vec::new(),
+        }
     }
 
     fn last(&self) -> &Token {
-        self.attributes.last().or(self.set.as_ref()).unwrap_or(&self.core[self.core.len() - 1])
+        self.attributes
+            .last()
+            .or(self.set.as_ref())
+            .unwrap_or(&self.core[self.core.len() - 1])
     }
 }
 
 /// Mnemonics after whose register operands a bare identifier is a name or marker, not a
 /// (misspelt) set: only real set names count there.
 fn only_real_sets(mnemonic: &str) -> bool {
-    matches!(mnemonic, "if" | "call" | "process" | "tailcall" | "defer" | "closure" | "function" | "join" | "receive")
+    matches!(
+        mnemonic,
+        "if" | "call"
+            | "process"
+            | "tailcall"
+            | "defer"
+            | "closure"
+            | "function"
+            | "join"
+            | "receive"
+    )
 }
 
 fn canonical_line(line: &[Token]) -> Result<Vec<Token>, Diagnostic> {
@@ -106,7 +129,9 @@ fn canonical_line(line: &[Token]) -> Result<Vec<Token>, Diagnostic> {
     let mut ops: Vec<Operand> = spans
         .iter()
         .map(|span| {
-            let core_end = span.set.unwrap_or_else(|| core_end(rest, span.start, span.end));
+            let core_end = span
+                .set
+                .unwrap_or_else(|| core_end(rest, span.start, span.end));
             let attributes_start = span.set.map_or(core_end, |s| s + 1);
             Operand {
                 core: rest[span.start..core_end].to_vec(),
@@ -129,35 +154,54 @@ fn canonical_line(line: &[Token]) -> Result<Vec<Token>, Diagnostic> {
 
 /// End of an operand's core within `start..end` (attributes excluded).
 fn core_end(tokens: &[Token], start: usize, end: usize) -> usize {
-    (start + 1..end).find(|&i| tokens[i].text == "[[").unwrap_or(end)
+    (start + 1..end)
+        .find(|&i| tokens[i].text == "[[")
+        .unwrap_or(end)
 }
 
 /// The column just after the line's last token, where a missing operand would be.
 fn end_of_line(line: &[Token]) -> Pos {
     let last = &line[line.len() - 1];
-    Pos { line: last.line, col: last.col + last.text.len() as u32 }
+    Pos {
+        line: last.line,
+        col: last.col + last.text.len() as u32,
+    }
 }
 
 /// Applies the §6.2 rule for `name`; `Ok(false)` when the mnemonic has none.
-fn apply_rules(name: &str, mnemonic: &Token, line: &[Token], ops: &mut Vec<Operand>) -> Result<bool, Diagnostic> {
-    let anchor = |ops: &Vec<Operand>| ops.last().map_or_else(|| mnemonic.clone(), |op| op.last().clone());
+fn apply_rules(
+    name: &str,
+    mnemonic: &Token,
+    line: &[Token],
+    ops: &mut Vec<Operand>,
+) -> Result<bool, Diagnostic> {
+    let anchor = |ops: &Vec<Operand>| {
+        ops.last()
+            .map_or_else(|| mnemonic.clone(), |op| op.last().clone())
+    };
     match name {
-        "izero" | "print" | "echo" | "delete" | "draw" | "throw" | "iinc" | "idec" | "self" | "struct" => {
+        "izero" | "print" | "echo" | "delete" | "draw" | "throw" | "iinc" | "idec" | "self"
+        | "struct" => {
             if ops.len() == 1 {
                 ops[0].default_set("local");
             }
         }
-        "move" | "copy" | "swap" | "ptr" | "isnull" | "send" | "textlength" | "structkeys" | "bits" | "bitset"
-        | "bitat" => {
+        "move" | "copy" | "swap" | "ptr" | "isnull" | "send" | "textlength" | "structkeys"
+        | "bits" | "bitset" | "bitat" => {
             if ops.is_empty() {
                 return Ok(true);
             }
             if ops.len() == 1 {
-                let entry = Entry::error_at(end_of_line(line), "missing second operand").with_underline(mnemonic.span());
+                let entry = Entry::error_at(end_of_line(line), "missing second operand")
+                    .with_underline(mnemonic.span());
                 return Err(Diagnostic::new(entry));
             }
             ops[0].default_set("local");
-            let source_set = if ops[0].is_void() { "local".to_string() } else { ops[0].set_name() };
+            let source_set = if ops[0].is_void() {
+                "local".to_string()
+            } else {
+                ops[0].set_name()
+            };
             ops[1].default_set(&source_set);
         }
         "itof" | "ftoi" | "stoi" | "stof" | "not" => {
@@ -185,7 +229,8 @@ fn apply_rules(name: &str, mnemonic: &Token, line: &[Token], ops: &mut Vec<Opera
                 }
             }
         }
-        "and" | "or" | "texteq" | "atomeq" | "structinsert" | "structremove" | "structat" | "vpush" => {
+        "and" | "or" | "texteq" | "atomeq" | "structinsert" | "structremove" | "structat"
+        | "vpush" => {
             for op in ops.iter_mut().take(3) {
                 op.default_set("local");
             }
@@ -215,7 +260,11 @@ fn apply_rules(name: &str, mnemonic: &Token, line: &[Token], ops: &mut Vec<Opera
                 let at = anchor(ops);
                 ops.push(Operand::synth("void", &at));
             } else if ops.len() > 2 {
-                let set = if ops[0].is_void() { "local".to_string() } else { ops[0].set_name() };
+                let set = if ops[0].is_void() {
+                    "local".to_string()
+                } else {
+                    ops[0].set_name()
+                };
                 ops[2].default_set(&set);
             }
         }
@@ -246,7 +295,11 @@ fn apply_rules(name: &str, mnemonic: &Token, line: &[Token], ops: &mut Vec<Opera
             }
             if ops.len() == 2 {
                 let slot = ops[1].head().clone();
-                let digits = slot.text.strip_prefix(['%', '@', '*']).filter(|d| is_digits(d)).map(str::to_string);
+                let digits = slot
+                    .text
+                    .strip_prefix(['%', '@', '*'])
+                    .filter(|d| is_digits(d))
+                    .map(str::to_string);
                 if let Some(digits) = digits {
                     let mut source = Operand::synth(&format!("%{digits}"), &slot);
                     source.set = Some(Token::synth("local", &slot));
@@ -356,9 +409,15 @@ mod tests {
             ("itof %1 static %2", "itof %1 static %2 static"),
             ("add %2 static %3", "add %2 static %2 static %3 static"),
             ("add %3 %1 %2", "add %3 local %1 local %2 local"),
-            ("lt %3 global %1 local %2", "lt %3 global %1 local %2 global"),
+            (
+                "lt %3 global %1 local %2",
+                "lt %3 global %1 local %2 global",
+            ),
             ("and %1 static %2 %3", "and %1 static %2 local %3 local"),
-            ("structremove void %2 %3", "structremove void %2 local %3 local"),
+            (
+                "structremove void %2 %3",
+                "structremove void %2 local %3 local",
+            ),
             ("vector %7", "vector %7 local %0 local %0"),
             ("vector %7 static %1", "vector %7 static %1 static %0"),
             ("vector %7 %1 local %2", "vector %7 local %1 local %2"),
@@ -368,10 +427,16 @@ mod tests {
             ("vat %1 static %2 %3", "vat %1 static %2 local %3 static"),
             ("vlen %1 static %2", "vlen %1 static %2 static"),
             ("vinsert %1 %2", "vinsert %1 local %2 local void"),
-            ("vinsert %1 %2 %3 local", "vinsert %1 local %2 local %3 local"),
+            (
+                "vinsert %1 %2 %3 local",
+                "vinsert %1 local %2 local %3 local",
+            ),
             ("vpush %1 %2", "vpush %1 local %2 local"),
             ("capture %1 %2", "capture %1 local %2 %2 local"),
-            ("capturecopy %1 static @2 %5", "capturecopy %1 static @2 %5 local"),
+            (
+                "capturecopy %1 static @2 %5",
+                "capturecopy %1 static @2 %5 local",
+            ),
             ("closure %1 f/0", "closure %1 local f/0"),
             ("function %1 static f/0", "function %1 static f/0"),
             ("atom %1 'a'", "atom %1 local 'a'"),
@@ -400,8 +465,14 @@ mod tests {
             ("receive void 1s", "receive void 1s"),
             ("streq %1 %2 %3", "streq %1 %2 %3"),
             ("wrapadd %1 %2 %3", "wrapadd %1 %2 %3"),
-            ("integer %4 [[maybe_unused]] 100", "integer %4 local [[ maybe_unused ]] 100"),
-            ("print %1 local [[maybe_unused]]", "print %1 local [[ maybe_unused ]]"),
+            (
+                "integer %4 [[maybe_unused]] 100",
+                "integer %4 local [[ maybe_unused ]] 100",
+            ),
+            (
+                "print %1 local [[maybe_unused]]",
+                "print %1 local [[ maybe_unused ]]",
+            ),
         ];
         for (source, expected) in cases {
             assert_eq!(canonical(source), format!("{expected}\n"), "{source}");
@@ -411,28 +482,72 @@ mod tests {
     #[test]
     fn directives_and_other_lines_stay() {
         let source = ".function: [[no_sa]] f/0\n.name: 1 x\n.mark: here\n.unused: %1\n.end\n";
-        assert_eq!(canonical(source), ".function: [[ no_sa ]] f/0\n.name: 1 x\n.mark: here\n.unused: %1\n.end\n");
+        assert_eq!(
+            canonical(source),
+            ".function: [[ no_sa ]] f/0\n.name: 1 x\n.mark: here\n.unused: %1\n.end\n"
+        );
     }
 
     #[test]
     fn synthesised_tokens_take_neighbouring_positions() {
         let tokens = canonicalise(raw("  not %4\n")).unwrap();
-        let positions: Vec<(&str, u32, u32)> = tokens.iter().map(|t| (t.text.as_str(), t.line, t.col)).collect();
-        assert_eq!(positions, [("not", 1, 3), ("%4", 1, 7), ("local", 1, 7), ("%4", 1, 7), ("local", 1, 7), ("\n", 1, 9)]);
+        let positions: Vec<(&str, u32, u32)> = tokens
+            .iter()
+            .map(|t| (t.text.as_str(), t.line, t.col))
+            .collect();
+        assert_eq!(
+            positions,
+            [
+                ("not", 1, 3),
+                ("%4", 1, 7),
+                ("local", 1, 7),
+                ("%4", 1, 7),
+                ("local", 1, 7),
+                ("\n", 1, 9)
+            ]
+        );
         let tokens = canonicalise(raw("call foo/0\n")).unwrap();
         assert_eq!(tokens[1], Token::new("void", 1, 6));
     }
 
     #[test]
     fn canonicalisation_errors() {
-        assert_eq!(canonical_error("nop\nend\n"), ("missing '.' character before 'end'".into(), Pos { line: 2, col: 1 }));
-        assert_eq!(canonical_error("    if\n"), ("branch without operands".into(), Pos { line: 1, col: 5 }));
-        assert_eq!(canonical_error("    if %1 local\n"), ("branch without a target".into(), Pos { line: 1, col: 5 }));
-        assert_eq!(canonical_error("    if %1\n"), ("branch without a target".into(), Pos { line: 1, col: 5 }));
-        assert_eq!(canonical_error("    move %1 local\n"), ("missing second operand".into(), Pos { line: 1, col: 18 }));
-        assert_eq!(canonical_error("bits %1\n"), ("missing second operand".into(), Pos { line: 1, col: 8 }));
+        assert_eq!(
+            canonical_error("nop\nend\n"),
+            (
+                "missing '.' character before 'end'".into(),
+                Pos { line: 2, col: 1 }
+            )
+        );
+        assert_eq!(
+            canonical_error("    if\n"),
+            ("branch without operands".into(), Pos { line: 1, col: 5 })
+        );
+        assert_eq!(
+            canonical_error("    if %1 local\n"),
+            ("branch without a target".into(), Pos { line: 1, col: 5 })
+        );
+        assert_eq!(
+            canonical_error("    if %1\n"),
+            ("branch without a target".into(), Pos { line: 1, col: 5 })
+        );
+        assert_eq!(
+            canonical_error("    move %1 local\n"),
+            ("missing second operand".into(), Pos { line: 1, col: 18 })
+        );
+        assert_eq!(
+            canonical_error("bits %1\n"),
+            ("missing second operand".into(), Pos { line: 1, col: 8 })
+        );
         let d = canonicalise(raw("  copy %1\n")).unwrap_err();
-        assert_eq!(d.entries[0].underline, [crate::diag::Span { line: 1, col: 3, len: 4 }]);
+        assert_eq!(
+            d.entries[0].underline,
+            [crate::diag::Span {
+                line: 1,
+                col: 3,
+                len: 4
+            }]
+        );
         // The first error in stream order wins.
         assert_eq!(canonical_error("if\nend\n").0, "branch without operands");
     }

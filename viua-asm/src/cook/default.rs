@@ -24,12 +24,18 @@ pub fn substitute_default(mut tokens: Vec<Token>) -> Vec<Token> {
         if tokens[i].text != "default" {
             continue;
         }
-        let Some(mnemonic) = instruction_start(&tokens, i) else { continue };
+        let Some(mnemonic) = instruction_start(&tokens, i) else {
+            continue;
+        };
         if mnemonic >= i {
             continue;
         }
-        let operands = split_operands(&tokens[mnemonic + 1..=i], |_, word| is_set_position_word(word));
-        let Some(position) = operands.iter().position(|op| op.start == i - mnemonic - 1) else { continue };
+        let operands = split_operands(&tokens[mnemonic + 1..=i], |_, word| {
+            is_set_position_word(word)
+        });
+        let Some(position) = operands.iter().position(|op| op.start == i - mnemonic - 1) else {
+            continue;
+        };
         let value = match (tokens[mnemonic].text.as_str(), position) {
             ("call" | "process", 0) => "void",
             ("integer", 1) => "0",
@@ -77,16 +83,37 @@ mod tests {
     fn plain_meanings() {
         assert_eq!(substituted("call default f/0"), "call void f/0\n");
         assert_eq!(substituted("process default f/0"), "process void f/0\n");
-        assert_eq!(substituted("integer %1 local default"), "integer %1 local 0\n");
+        assert_eq!(
+            substituted("integer %1 local default"),
+            "integer %1 local 0\n"
+        );
         assert_eq!(substituted("integer %1 default"), "integer %1 0\n");
-        assert_eq!(substituted("float %1 static default"), "float %1 static 0.0\n");
+        assert_eq!(
+            substituted("float %1 static default"),
+            "float %1 static 0.0\n"
+        );
         assert_eq!(substituted("float %1 default"), "float %1 0.0\n");
-        assert_eq!(substituted("string %2 global default"), "string %2 global \"\"\n");
+        assert_eq!(
+            substituted("string %2 global default"),
+            "string %2 global \"\"\n"
+        );
         assert_eq!(substituted("text %2 local default"), "text %2 local \"\"\n");
-        assert_eq!(substituted("join %3 local %1 local default"), "join %3 local %1 local infinity\n");
-        assert_eq!(substituted("join void %1 default"), "join void %1 infinity\n");
-        assert_eq!(substituted("receive %1 local default"), "receive %1 local infinity\n");
-        assert_eq!(substituted("receive void default"), "receive void infinity\n");
+        assert_eq!(
+            substituted("join %3 local %1 local default"),
+            "join %3 local %1 local infinity\n"
+        );
+        assert_eq!(
+            substituted("join void %1 default"),
+            "join void %1 infinity\n"
+        );
+        assert_eq!(
+            substituted("receive %1 local default"),
+            "receive %1 local infinity\n"
+        );
+        assert_eq!(
+            substituted("receive void default"),
+            "receive void infinity\n"
+        );
     }
 
     #[test]
@@ -105,8 +132,18 @@ mod tests {
 
     #[test]
     fn other_uses_stay() {
-        for source in ["print %1 default", "integer default", "move %1 local default", "frame [default]", "default", "io_wait %1 local %2 local default"] {
-            assert_eq!(substituted(source), format!("{}\n", cooked_text(&raw(source)).trim_end()));
+        for source in [
+            "print %1 default",
+            "integer default",
+            "move %1 local default",
+            "frame [default]",
+            "default",
+            "io_wait %1 local %2 local default",
+        ] {
+            assert_eq!(
+                substituted(source),
+                format!("{}\n", cooked_text(&raw(source)).trim_end())
+            );
         }
     }
 }

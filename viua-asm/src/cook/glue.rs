@@ -11,8 +11,18 @@ use super::keywords::{is_digits, is_glued_identifier, is_identifier, is_signed_i
 
 /// The directive words whose missing colon is an error (§2.6), in the order the reference
 /// glues them (one pass per word, so the first missing colon of the earliest word wins).
-const DIRECTIVE_WORDS: &[&str] =
-    &["function", "closure", "block", "signature", "bsignature", "info", "name", "import", "mark", "iota"];
+const DIRECTIVE_WORDS: &[&str] = &[
+    "function",
+    "closure",
+    "block",
+    "signature",
+    "bsignature",
+    "info",
+    "name",
+    "import",
+    "mark",
+    "iota",
+];
 
 /// Whether `second` starts right where `first` ends, on the same line.
 pub(crate) fn adjacent(first: &Token, second: &Token) -> bool {
@@ -44,7 +54,11 @@ pub fn strip_trivia(raw: Vec<Token>) -> Vec<Token> {
 pub fn collapse_newlines(tokens: Vec<Token>) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
     for token in tokens {
-        if token.is_newline() && out.last().map_or(true, Token::is_newline) {
+        let at_line_start = match out.last() {
+            None => true,
+            Some(last) => last.is_newline(),
+        };
+        if token.is_newline() && at_line_start {
             continue;
         }
         out.push(token);
@@ -75,8 +89,9 @@ fn glue_directive_word(tokens: Vec<Token>, word: &str) -> Result<Vec<Token>, Dia
                         i += 3;
                     }
                     _ => {
-                        let entry = Entry::error_at(next.pos(), format!("missing ':' after `{word}'"))
-                            .with_underline(dot.span());
+                        let entry =
+                            Entry::error_at(next.pos(), format!("missing ':' after `{word}'"))
+                                .with_underline(dot.span());
                         return Err(Diagnostic::new(entry));
                     }
                 }
@@ -91,7 +106,9 @@ fn glue_directive_word(tokens: Vec<Token>, word: &str) -> Result<Vec<Token>, Dia
 }
 
 fn glue_end(tokens: Vec<Token>) -> Vec<Token> {
-    glue_pairs(tokens, |a, b| a.text == "." && b.text == "end" && adjacent(a, b))
+    glue_pairs(tokens, |a, b| {
+        a.text == "." && b.text == "end" && adjacent(a, b)
+    })
 }
 
 /// Any other `.word:` (e.g. `.unused:`, or a misspelt directive).
@@ -137,18 +154,28 @@ fn glue_pairs(tokens: Vec<Token>, joins: impl Fn(&Token, &Token) -> bool) -> Vec
 
 /// `:` `:` → `::`.
 pub fn glue_double_colons(tokens: Vec<Token>) -> Vec<Token> {
-    glue_pairs(tokens, |a, b| a.text == ":" && b.text == ":" && adjacent(a, b))
+    glue_pairs(tokens, |a, b| {
+        a.text == ":" && b.text == ":" && adjacent(a, b)
+    })
 }
 
 /// `[` `[` → `[[` and `]` `]` → `]]`.
 pub fn glue_attribute_brackets(tokens: Vec<Token>) -> Vec<Token> {
-    let tokens = glue_pairs(tokens, |a, b| a.text == "[" && b.text == "[" && adjacent(a, b));
-    glue_pairs(tokens, |a, b| a.text == "]" && b.text == "]" && adjacent(a, b))
+    let tokens = glue_pairs(tokens, |a, b| {
+        a.text == "[" && b.text == "[" && adjacent(a, b)
+    });
+    glue_pairs(tokens, |a, b| {
+        a.text == "]" && b.text == "]" && adjacent(a, b)
+    })
 }
 
 /// Whether a raw token is a run of non-breaking characters (not a literal, not punctuation).
 fn is_word(token: &Token) -> bool {
-    token.text.chars().next().is_some_and(|c| !crate::lexer::is_breaking(c))
+    token
+        .text
+        .chars()
+        .next()
+        .is_some_and(|c| !crate::lexer::is_breaking(c))
 }
 
 /// Function names and qualified names (§2.6, §2.8): identifier {`::` identifier}, optionally
@@ -167,7 +194,11 @@ pub fn glue_names(tokens: Vec<Token>) -> Vec<Token> {
         let mut last = first;
         let mut j = i + 1;
         while let (Some(colons), Some(segment)) = (tokens.get(j), tokens.get(j + 1)) {
-            if colons.text == "::" && adjacent(last, colons) && is_identifier(&segment.text) && adjacent(colons, segment) {
+            if colons.text == "::"
+                && adjacent(last, colons)
+                && is_identifier(&segment.text)
+                && adjacent(colons, segment)
+            {
                 parts.extend([colons, segment]);
                 last = segment;
                 j += 2;
@@ -191,7 +222,9 @@ pub fn glue_names(tokens: Vec<Token>) -> Vec<Token> {
 
 /// `+`/`-` followed by an adjacent digit run: offsets and negative integers.
 pub fn glue_signed_numbers(tokens: Vec<Token>) -> Vec<Token> {
-    glue_pairs(tokens, |a, b| (a.text == "+" || a.text == "-") && is_digits(&b.text) && adjacent(a, b))
+    glue_pairs(tokens, |a, b| {
+        (a.text == "+" || a.text == "-") && is_digits(&b.text) && adjacent(a, b)
+    })
 }
 
 /// A sigil followed by a digit run, a signed integer or an identifier; adjacency is not
@@ -247,12 +280,19 @@ mod tests {
     }
 
     fn glued_texts(source: &str) -> Vec<String> {
-        glue(lexed(source)).unwrap().into_iter().map(|t| t.text).collect()
+        glue(lexed(source))
+            .unwrap()
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
     }
 
     #[test]
     fn trivia_and_blank_lines_go_away() {
-        let texts: Vec<String> = lexed("\n\n  nop ; c\n\t\n-- x\n  halt").into_iter().map(|t| t.text).collect();
+        let texts: Vec<String> = lexed("\n\n  nop ; c\n\t\n-- x\n  halt")
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
         assert_eq!(texts, ["nop", "\n", "halt", "\n"]);
     }
 
@@ -266,7 +306,22 @@ mod tests {
     fn directives_are_glued() {
         assert_eq!(
             glued_texts(".function: [[no_sa]] main/0\n.end\n.unused: %1\n.bogus: x"),
-            [".function:", "[[", "no_sa", "]]", "main/0", "\n", ".end", "\n", ".unused:", "%1", "\n", ".bogus:", "x", "\n"]
+            [
+                ".function:",
+                "[[",
+                "no_sa",
+                "]]",
+                "main/0",
+                "\n",
+                ".end",
+                "\n",
+                ".unused:",
+                "%1",
+                "\n",
+                ".bogus:",
+                "x",
+                "\n"
+            ]
         );
     }
 
@@ -275,7 +330,14 @@ mod tests {
         let d = glue(lexed("nop\n  .name 1 x\n")).unwrap_err();
         assert_eq!(d.message(), "missing ':' after `name'");
         assert_eq!(d.entries[0].pos, Some(Pos { line: 2, col: 4 }));
-        assert_eq!(d.entries[0].underline, [crate::diag::Span { line: 2, col: 3, len: 1 }]);
+        assert_eq!(
+            d.entries[0].underline,
+            [crate::diag::Span {
+                line: 2,
+                col: 3,
+                len: 1
+            }]
+        );
         // One pass per directive word: a later `.function` is found before an earlier `.mark`.
         let d = glue(lexed(".mark x\n.function f/0\n")).unwrap_err();
         assert_eq!(d.message(), "missing ':' after `function'");
@@ -285,9 +347,18 @@ mod tests {
 
     #[test]
     fn names_and_qualified_names() {
-        assert_eq!(glued_texts("call void geo::area::circle/1"), ["call", "void", "geo::area::circle/1", "\n"]);
-        assert_eq!(glued_texts("enter main/0__try"), ["enter", "main/0__try", "\n"]);
-        assert_eq!(glued_texts("foo/x log/ a/ 1"), ["foo/x", "log/", "a/", "1", "\n"]);
+        assert_eq!(
+            glued_texts("call void geo::area::circle/1"),
+            ["call", "void", "geo::area::circle/1", "\n"]
+        );
+        assert_eq!(
+            glued_texts("enter main/0__try"),
+            ["enter", "main/0__try", "\n"]
+        );
+        assert_eq!(
+            glued_texts("foo/x log/ a/ 1"),
+            ["foo/x", "log/", "a/", "1", "\n"]
+        );
         assert_eq!(glued_texts("import std::io"), ["import", "std::io", "\n"]);
         assert_eq!(glued_texts("a :: b"), ["a", "::", "b", "\n"]);
     }
@@ -295,10 +366,19 @@ mod tests {
     #[test]
     fn numbers_registers_and_floats() {
         assert_eq!(glued_texts("jump -3 +2"), ["jump", "-3", "+2", "\n"]);
-        assert_eq!(glued_texts("x %3 @7 *1 %counter % 3 %-1 *(x"), ["x", "%3", "@7", "*1", "%counter", "%3", "%-1", "*", "(", "x", "\n"]);
-        assert_eq!(glued_texts("float %1 local -0.25 1.5 2e10 1 .5"), ["float", "%1", "local", "-0.25", "1.5", "2e10", "1", ".", "5", "\n"]);
+        assert_eq!(
+            glued_texts("x %3 @7 *1 %counter % 3 %-1 *(x"),
+            ["x", "%3", "@7", "*1", "%counter", "%3", "%-1", "*", "(", "x", "\n"]
+        );
+        assert_eq!(
+            glued_texts("float %1 local -0.25 1.5 2e10 1 .5"),
+            ["float", "%1", "local", "-0.25", "1.5", "2e10", "1", ".", "5", "\n"]
+        );
         assert_eq!(glued_texts("- 3 1. 5"), ["-", "3", "1", ".", "5", "\n"]);
-        assert_eq!(glued_texts("[[a]] [ [ ] ]"), ["[[", "a", "]]", "[", "[", "]", "]", "\n"]);
+        assert_eq!(
+            glued_texts("[[a]] [ [ ] ]"),
+            ["[[", "a", "]]", "[", "[", "]", "]", "\n"]
+        );
     }
 
     #[test]

@@ -9,8 +9,8 @@
 use crate::diag::{Diagnostic, Entry};
 use crate::token::Token;
 
-use super::{error_at, escape_control};
 use super::keywords::is_digits;
+use super::{error_at, escape_control};
 
 pub fn substitute_iota(tokens: Vec<Token>) -> Result<Vec<Token>, Diagnostic> {
     let mut scopes: Vec<u64> = Vec::new();
@@ -26,14 +26,22 @@ pub fn substitute_iota(tokens: Vec<Token>) -> Result<Vec<Token>, Diagnostic> {
             }
             ".iota:" => {
                 let Some(counter) = scopes.last_mut() else {
-                    return Err(error_at(token, "'.iota:' directive used outside of iota scope"));
+                    return Err(error_at(
+                        token,
+                        "'.iota:' directive used outside of iota scope",
+                    ));
                 };
-                let argument = tokens.get(i + 1).cloned().unwrap_or_else(|| Token::synth("", token));
+                let argument = tokens
+                    .get(i + 1)
+                    .cloned()
+                    .unwrap_or_else(|| Token::synth("", token));
                 match argument.text.parse::<u64>() {
                     Ok(value) if is_digits(&argument.text) => *counter = value,
                     _ => {
-                        let message =
-                            format!("invalid argument to '.iota:' directive: {}", escape_control(&argument.text));
+                        let message = format!(
+                            "invalid argument to '.iota:' directive: {}",
+                            escape_control(&argument.text)
+                        );
                         return Err(Diagnostic::new(Entry::error_at(argument.pos(), message)));
                     }
                 }
@@ -42,11 +50,14 @@ pub fn substitute_iota(tokens: Vec<Token>) -> Result<Vec<Token>, Diagnostic> {
             }
             "iota" | "%iota" | "@iota" | "*iota" => {
                 let Some(counter) = scopes.last_mut() else {
-                    return Err(error_at(token, format!("{} used outside of iota scope", token.text)));
+                    return Err(error_at(
+                        token,
+                        format!("{} used outside of iota scope", token.text),
+                    ));
                 };
                 let sigil = token.text.strip_suffix("iota").unwrap_or_default();
                 out.push(Token::synth(format!("{sigil}{counter}"), token));
-                *counter += 1;
+                *counter = counter.saturating_add(1);
                 i += 1;
                 continue;
             }
@@ -88,7 +99,9 @@ mod tests {
     #[test]
     fn iota_directive_sets_the_counter_and_disappears() {
         assert_eq!(
-            substituted(".function: f/0\n.iota: 5\nx iota\nmove %2 local .iota: 0 %iota parameters\n.end\n"),
+            substituted(
+                ".function: f/0\n.iota: 5\nx iota\nmove %2 local .iota: 0 %iota parameters\n.end\n"
+            ),
             ".function: f/0\n\nx 5\nmove %2 local %0 parameters\n.end\n"
         );
     }
@@ -96,12 +109,32 @@ mod tests {
     #[test]
     fn iota_errors() {
         let cases = [
-            ("nop\n.iota: 3\n", "'.iota:' directive used outside of iota scope", (2, 1)),
-            (".function: f/0\n    .iota: foo\n", "invalid argument to '.iota:' directive: foo", (2, 12)),
-            (".function: f/0\n.iota: -1\n", "invalid argument to '.iota:' directive: -1", (2, 8)),
-            (".function: f/0\n.iota:\n", "invalid argument to '.iota:' directive: \\n", (2, 7)),
+            (
+                "nop\n.iota: 3\n",
+                "'.iota:' directive used outside of iota scope",
+                (2, 1),
+            ),
+            (
+                ".function: f/0\n    .iota: foo\n",
+                "invalid argument to '.iota:' directive: foo",
+                (2, 12),
+            ),
+            (
+                ".function: f/0\n.iota: -1\n",
+                "invalid argument to '.iota:' directive: -1",
+                (2, 8),
+            ),
+            (
+                ".function: f/0\n.iota:\n",
+                "invalid argument to '.iota:' directive: \\n",
+                (2, 7),
+            ),
             ("x iota\n", "iota used outside of iota scope", (1, 3)),
-            (".function: f/0\n.end\nx  %iota\n", "%iota used outside of iota scope", (3, 4)),
+            (
+                ".function: f/0\n.end\nx  %iota\n",
+                "%iota used outside of iota scope",
+                (3, 4),
+            ),
         ];
         for (source, message, (line, col)) in cases {
             let d = substitute_iota(raw(source)).unwrap_err();

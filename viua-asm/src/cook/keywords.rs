@@ -4,10 +4,38 @@ use viua_bytecode::Opcode;
 
 /// The reserved words of §2.9 other than the instruction mnemonics.
 pub const RESERVED_WORDS: &[&str] = &[
-    "infinity", "local", "static", "global", "auto", "default", "undefined", "null", "void",
-    "iota", "const", "true", "false", "int", "int8", "int16", "int32", "int64", "uint", "uint8",
-    "uint16", "uint32", "uint64", "float32", "float64", "string", "boolean", "coroutine",
-    "yield", "channel", "publish", "subscribe",
+    "infinity",
+    "local",
+    "static",
+    "global",
+    "auto",
+    "default",
+    "undefined",
+    "null",
+    "void",
+    "iota",
+    "const",
+    "true",
+    "false",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float32",
+    "float64",
+    "string",
+    "boolean",
+    "coroutine",
+    "yield",
+    "channel",
+    "publish",
+    "subscribe",
 ];
 
 /// The register-set names (§5.1). `arguments` and `parameters` are not reserved.
@@ -72,7 +100,17 @@ mod tests {
 
     #[test]
     fn reserved_words_include_keywords_and_mnemonics() {
-        for word in ["iota", "local", "void", "subscribe", "print", "text", "self", "import", "bits"] {
+        for word in [
+            "iota",
+            "local",
+            "void",
+            "subscribe",
+            "print",
+            "text",
+            "self",
+            "import",
+            "bits",
+        ] {
             assert!(is_reserved(word), "{word}");
         }
         for word in ["arguments", "parameters", "counter", "main/0", "end"] {

@@ -47,7 +47,17 @@ pub fn cook(source: &str) -> Result<Vec<Token>, Diagnostic> {
 
 /// The logical lines of a cooked stream, without their `"\n"` tokens.
 pub fn split_lines(tokens: &[Token]) -> impl Iterator<Item = &[Token]> {
-    tokens.split(Token::is_newline).filter(|line| !line.is_empty())
+    tokens
+        .split(Token::is_newline)
+        .filter(|line| !line.is_empty())
+}
+
+/// Whether `token` was synthesised from `origin` by a rewrite: an omitted set filled in after
+/// its register, a copied operand, `void` before a callee, … all take the position of the
+/// token they derive from, which no two source tokens of a line share. The main
+/// return-value check uses this to tell `izero %0` (set omitted) from `izero %0 local`.
+pub fn is_synthesised_from(token: &Token, origin: &Token) -> bool {
+    token.line == origin.line && token.col == origin.col
 }
 
 /// A single-entry error located at `token`.
@@ -78,7 +88,12 @@ pub(crate) fn escape_control(text: &str) -> String {
 
 /// Index of the token closing the bracket opened at `open_index` (nesting counted), or `None`
 /// if it is not closed before `limit`.
-pub(crate) fn matching_close(tokens: &[Token], open_index: usize, limit: usize, close: &str) -> Option<usize> {
+pub(crate) fn matching_close(
+    tokens: &[Token],
+    open_index: usize,
+    limit: usize,
+    close: &str,
+) -> Option<usize> {
     let open = tokens[open_index].text.as_str();
     let mut depth = 0usize;
     for (i, token) in tokens.iter().enumerate().take(limit).skip(open_index) {
@@ -108,7 +123,10 @@ pub(crate) struct OperandSpan {
 /// Splits the operand tokens of one instruction. A balanced wrap or group (with its `^`/`*`
 /// prefixes) is one operand; `[[ … ]]` attaches to the operand before it; a register token
 /// takes the next token as its set when `takes_set(operand_index, text)` says so.
-pub(crate) fn split_operands(tokens: &[Token], takes_set: impl Fn(usize, &str) -> bool) -> Vec<OperandSpan> {
+pub(crate) fn split_operands(
+    tokens: &[Token],
+    takes_set: impl Fn(usize, &str) -> bool,
+) -> Vec<OperandSpan> {
     let mut operands: Vec<OperandSpan> = Vec::new();
     let len = tokens.len();
     let mut i = 0;
@@ -157,7 +175,8 @@ pub(crate) mod tests {
 
     /// Source → trivia removed, newlines collapsed, compound tokens glued.
     pub(crate) fn raw(source: &str) -> Vec<Token> {
-        let tokens = glue::collapse_newlines(glue::strip_trivia(crate::lexer::tokenize(source).unwrap()));
+        let tokens =
+            glue::collapse_newlines(glue::strip_trivia(crate::lexer::tokenize(source).unwrap()));
         glue::glue(tokens).unwrap()
     }
 
@@ -190,25 +209,62 @@ pub(crate) mod tests {
         assert_eq!(
             spans,
             [
-                OperandSpan { start: 0, set: Some(1), end: 5 },
-                OperandSpan { start: 5, set: None, end: 16 },
-                OperandSpan { start: 16, set: None, end: 21 },
-                OperandSpan { start: 21, set: None, end: 22 },
-                OperandSpan { start: 22, set: None, end: 23 },
-                OperandSpan { start: 23, set: None, end: 24 },
+                OperandSpan {
+                    start: 0,
+                    set: Some(1),
+                    end: 5
+                },
+                OperandSpan {
+                    start: 5,
+                    set: None,
+                    end: 16
+                },
+                OperandSpan {
+                    start: 16,
+                    set: None,
+                    end: 21
+                },
+                OperandSpan {
+                    start: 21,
+                    set: None,
+                    end: 22
+                },
+                OperandSpan {
+                    start: 22,
+                    set: None,
+                    end: 23
+                },
+                OperandSpan {
+                    start: 23,
+                    set: None,
+                    end: 24
+                },
             ]
         );
     }
 
     #[test]
     fn stream_shape() {
-        let tokens = cook("\n\n.function: main/0 ; c\n\n    izero %0 local\n    return\n.end").unwrap();
-        assert_eq!(cooked_text(&tokens), ".function: main/0\nizero %0 local\nreturn\n.end\n");
+        let tokens =
+            cook("\n\n.function: main/0 ; c\n\n    izero %0 local\n    return\n.end").unwrap();
+        assert_eq!(
+            cooked_text(&tokens),
+            ".function: main/0\nizero %0 local\nreturn\n.end\n"
+        );
         assert!(!tokens[0].is_newline());
-        assert!(tokens.windows(2).all(|w| !(w[0].is_newline() && w[1].is_newline())));
+        assert!(tokens
+            .windows(2)
+            .all(|w| !(w[0].is_newline() && w[1].is_newline())));
         assert_eq!(split_lines(&tokens).count(), 4);
         assert!(cook("").unwrap().is_empty());
         assert!(cook(" ; only a comment\n\n").unwrap().is_empty());
+    }
+
+    #[test]
+    fn omitted_sets_are_recognisable() {
+        let tokens = cook("izero %0\nizero %0 local\n").unwrap();
+        assert!(is_synthesised_from(&tokens[2], &tokens[1]));
+        assert!(!is_synthesised_from(&tokens[6], &tokens[5]));
     }
 
     #[test]

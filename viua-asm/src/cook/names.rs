@@ -62,9 +62,18 @@ pub fn substitute_names(tokens: Vec<Token>) -> Result<Vec<Token>, Diagnostic> {
 /// Checks a `.name:` directive and returns its index digits.
 fn register_index<'a>(index: &'a Token, name: &Token) -> Result<&'a str, Diagnostic> {
     if is_reserved(&name.text) {
-        return Err(error_at(name, format!("invalid register name: '{}' is a registered keyword", name.text)));
+        return Err(error_at(
+            name,
+            format!(
+                "invalid register name: '{}' is a registered keyword",
+                name.text
+            ),
+        ));
     }
-    let digits = index.text.strip_prefix(['%', '@', '*']).unwrap_or(&index.text);
+    let digits = index
+        .text
+        .strip_prefix(['%', '@', '*'])
+        .unwrap_or(&index.text);
     if !is_digits(digits) {
         let message = format!(
             "invalid register index: {} := \"{}\"",
@@ -88,7 +97,9 @@ fn substituted(token: &Token, names: &HashMap<String, String>) -> Option<Token> 
     if is_digits(word) {
         return None;
     }
-    names.get(word).map(|index| Token::synth(format!("{sigil}{index}"), token))
+    names
+        .get(word)
+        .map(|index| Token::synth(format!("{sigil}{index}"), token))
 }
 
 #[cfg(test)]
@@ -138,12 +149,18 @@ mod tests {
     #[test]
     fn name_errors() {
         let d = substitute_names(raw(".function: f/0\n    .name: 1 print\n.end")).unwrap_err();
-        assert_eq!(d.message(), "invalid register name: 'print' is a registered keyword");
+        assert_eq!(
+            d.message(),
+            "invalid register name: 'print' is a registered keyword"
+        );
         assert_eq!(d.entries[0].pos, Some(Pos { line: 2, col: 14 }));
         let d = substitute_names(raw(".function: f/0\n    .name: x1 counter\n.end")).unwrap_err();
         assert_eq!(d.message(), "invalid register index: counter := \"x1\"");
         assert_eq!(d.entries[0].pos, Some(Pos { line: 2, col: 12 }));
         let d = substitute_names(raw(".function: f/0\n.name: \"a\nb\" counter\n.end")).unwrap_err();
-        assert_eq!(d.message(), "invalid register index: counter := \"\"a\\nb\"\"");
+        assert_eq!(
+            d.message(),
+            "invalid register index: counter := \"\"a\\nb\"\""
+        );
     }
 }

@@ -17,6 +17,10 @@ use crate::token::Token;
 
 use super::{error_at, matching_close};
 
+/// How deeply wraps may nest. The reference has no limit; this one keeps the recursion off the
+/// end of the stack on hostile input (no sensible program comes close).
+const MAX_NESTING: usize = 128;
+
 /// One line with the lines extracted from it.
 #[derive(Debug, Default)]
 struct Expansion {
@@ -38,9 +42,13 @@ pub fn unwrap(tokens: Vec<Token>) -> Result<Vec<Token>, Diagnostic> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
-        let (expansion, end) = expand(&tokens, i, tokens.len(), true)?;
+        let (expansion, end) = expand(&tokens, i, tokens.len(), true, 0)?;
         let newline = tokens.get(end).filter(|t| t.is_newline());
-        let Expansion { before, line, after } = expansion;
+        let Expansion {
+            before,
+            line,
+            after,
+        } = expansion;
         for extracted in before {
             push_line(&mut out, extracted, None);
         }
@@ -67,32 +75,52 @@ fn push_line(out: &mut Vec<Token>, line: Vec<Token>, newline: Option<&Token>) {
 
 /// Expands `tokens[start..limit]`, stopping at a line feed outside wraps when `line_mode`.
 /// Returns the expansion and the index where it stopped.
-fn expand(tokens: &[Token], start: usize, limit: usize, line_mode: bool) -> Result<(Expansion, usize), Diagnostic> {
+fn expand(
+    tokens: &[Token],
+    start: usize,
+    limit: usize,
+    line_mode: bool,
+    depth: usize,
+) -> Result<(Expansion, usize), Diagnostic> {
     let mut expansion = Expansion::default();
     let mut i = start;
     while i < limit && !(line_mode && tokens[i].is_newline()) {
         let (inverted, deref, open) = prefixes(tokens, i, limit);
         match tokens.get(open).map(|t| t.text.as_str()) {
             Some("(") if open < limit => {
-                let (lines, result, next) = extract_wrap(tokens, open, limit, deref.then(|| &tokens[open - 1]))?;
-                if inverted { expansion.after.extend(lines) } else { expansion.before.extend(lines) }
+                let (lines, result, next) =
+                    extract_wrap(tokens, open, limit, deref.then(|| &tokens[open - 1]), depth)?;
+                if inverted {
+                    expansion.after.extend(lines)
+                } else {
+                    expansion.before.extend(lines)
+                }
                 expansion.line.push(result);
                 i = next;
             }
             Some("[") if open < limit && !deref => {
                 let line_end = if line_mode {
-                    (open..limit).find(|&k| tokens[k].is_newline()).unwrap_or(limit)
+                    (open..limit)
+                        .find(|&k| tokens[k].is_newline())
+                        .unwrap_or(limit)
                 } else {
                     limit
                 };
                 match matching_close(tokens, open, line_end, "]") {
                     Some(close) => {
-                        let (units, leftovers) = extract_group(tokens, open + 1, close, inverted)?;
+                        let (units, leftovers) =
+                            extract_group(tokens, open + 1, close, inverted, depth)?;
                         let count = units.len();
                         for (goes_after, lines) in units {
-                            if goes_after { expansion.after.extend(lines) } else { expansion.before.extend(lines) }
+                            if goes_after {
+                                expansion.after.extend(lines)
+                            } else {
+                                expansion.before.extend(lines)
+                            }
                         }
-                        expansion.line.push(Token::synth(format!("%{count}"), &tokens[open]));
+                        expansion
+                            .line
+                            .push(Token::synth(format!("%{count}"), &tokens[open]));
                         expansion.line.extend(leftovers);
                         i = close + 1;
                     }
@@ -136,19 +164,39 @@ fn extract_wrap(
     open: usize,
     limit: usize,
     deref: Option<&Token>,
+    depth: usize,
 ) -> Result<(Vec<Vec<Token>>, Token, usize), Diagnostic> {
     let Some(close) = matching_close(tokens, open, limit, ")") else {
-        return Err(error_at(&tokens[open], "unbalanced parenthesis in wrapped instruction"));
+        return Err(error_at(
+            &tokens[open],
+            "unbalanced parenthesis in wrapped instruction",
+        ));
     };
     if close - open - 1 < 2 {
-        return Err(error_at(&tokens[open], "at least two tokens are required in a wrapped instruction"));
+        return Err(error_at(
+            &tokens[open],
+            "at least two tokens are required in a wrapped instruction",
+        ));
     }
-    let (inner, _) = expand(tokens, open + 1, close, false)?;
+    if depth >= MAX_NESTING {
+        return Err(error_at(
+            &tokens[open],
+            "wrapped instructions nested too deeply",
+        ));
+    }
+    let (inner, _) = expand(tokens, open + 1, close, false, depth + 1)?;
     // Normally the second token of the unwrapped instruction; the literal second token if the
     // inner line collapsed (e.g. `((a b))`).
-    let mut result = inner.line.get(1).cloned().unwrap_or_else(|| tokens[open + 2].clone());
+    let mut result = inner
+        .line
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| tokens[open + 2].clone());
     if let Some(star) = deref {
-        let index = result.text.strip_prefix(['%', '@', '*']).unwrap_or(&result.text);
+        let index = result
+            .text
+            .strip_prefix(['%', '@', '*'])
+            .unwrap_or(&result.text);
         result = Token::synth(format!("*{index}"), star);
     }
     Ok((inner.into_lines(), result, close + 1))
@@ -159,14 +207,21 @@ type GroupUnit = (bool, Vec<Vec<Token>>);
 
 /// Extracts the wraps of a group's body `tokens[start..close]`; other tokens are returned as
 /// leftovers (they stay in the line after `%K`, for a later stage to reject).
-fn extract_group(tokens: &[Token], start: usize, close: usize, inverted: bool) -> Result<(Vec<GroupUnit>, Vec<Token>), Diagnostic> {
+fn extract_group(
+    tokens: &[Token],
+    start: usize,
+    close: usize,
+    inverted: bool,
+    depth: usize,
+) -> Result<(Vec<GroupUnit>, Vec<Token>), Diagnostic> {
     let mut units = Vec::new();
     let mut leftovers = Vec::new();
     let mut i = start;
     while i < close {
         let (wrap_inverted, deref, open) = prefixes(tokens, i, close);
         if tokens[open].text == "(" {
-            let (lines, _, next) = extract_wrap(tokens, open, close, deref.then(|| &tokens[open - 1]))?;
+            let (lines, _, next) =
+                extract_wrap(tokens, open, close, deref.then(|| &tokens[open - 1]), depth)?;
             units.push((inverted || wrap_inverted, lines));
             i = next;
         } else {
@@ -210,7 +265,10 @@ mod tests {
 
     #[test]
     fn dereferenced_wrap() {
-        assert_eq!(unwrapped("print *(ptr %4 local %2 local) local"), "ptr %4 local %2 local\nprint *4 local\n");
+        assert_eq!(
+            unwrapped("print *(ptr %4 local %2 local) local"),
+            "ptr %4 local %2 local\nprint *4 local\n"
+        );
         let tokens = unwrap(raw("print *(ptr %4 local %2 local) local")).unwrap();
         assert_eq!(tokens[7], Token::new("*4", 1, 7));
     }
@@ -233,7 +291,9 @@ mod tests {
     #[test]
     fn name_directive_inside_a_wrap() {
         assert_eq!(
-            unwrapped("vector (.name: %1 items) local\nvpush %items local (integer %2 local 5) local"),
+            unwrapped(
+                "vector (.name: %1 items) local\nvpush %items local (integer %2 local 5) local"
+            ),
             ".name: %1 items\nvector %1 local\ninteger %2 local 5\nvpush %items local %2 local\n"
         );
     }
@@ -251,15 +311,35 @@ mod tests {
     fn wrap_errors() {
         assert_eq!(
             unwrap_error("nop\n    print (nop) local"),
-            ("at least two tokens are required in a wrapped instruction".into(), Pos { line: 2, col: 11 })
+            (
+                "at least two tokens are required in a wrapped instruction".into(),
+                Pos { line: 2, col: 11 }
+            )
         );
         assert_eq!(
             unwrap_error("print (integer %1 local 2 local\nnop\n"),
-            ("unbalanced parenthesis in wrapped instruction".into(), Pos { line: 1, col: 7 })
+            (
+                "unbalanced parenthesis in wrapped instruction".into(),
+                Pos { line: 1, col: 7 }
+            )
         );
-        assert_eq!(unwrap_error("x ()").0, "at least two tokens are required in a wrapped instruction");
+        assert_eq!(
+            unwrap_error("x ()").0,
+            "at least two tokens are required in a wrapped instruction"
+        );
         // Left to right: the earlier wrap's error wins.
         assert_eq!(unwrap_error("x (a) (b c").1, Pos { line: 1, col: 3 });
+    }
+
+    #[test]
+    fn absurd_nesting_is_an_error_not_a_crash() {
+        let source = format!("x {}a b{}", "(a ".repeat(5000), ")".repeat(5000));
+        assert_eq!(
+            unwrap_error(&source).0,
+            "wrapped instructions nested too deeply"
+        );
+        let source = format!("x {}a b{}", "(a ".repeat(100), ")".repeat(100));
+        assert!(unwrap(raw(&source)).is_ok());
     }
 
     #[test]
