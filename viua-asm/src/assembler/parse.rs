@@ -272,9 +272,10 @@ fn definition(
             break;
         }
         let (tokens, end) = c.line();
-        let end = end.cloned().unwrap_or_else(|| {
-            let last = &tokens[tokens.len() - 1];
-            Token::new("\n", last.line, last.col + last.text.len() as u32)
+        // A stream without a final line feed: the line ends just after its last token.
+        let end = end.cloned().unwrap_or_else(|| match tokens.last() {
+            Some(last) => Token::new("\n", last.line, last.col + last.text.len() as u32),
+            None => Token::synth("\n", first),
         });
         let context = LineContext {
             source_lines,

@@ -267,3 +267,152 @@ fn imports_resolve_through_the_library_path() {
     assert_eq!(e, "f.asm:error: did not find module \"nowhere\"\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Through the real front end (`cook`).
+fn cooked(source: &str, options: &Options) -> Result<Output, String> {
+    super::assemble("f.asm", source, options).map_err(|d| render_plain("f.asm", &d))
+}
+
+#[test]
+fn cooked_sources() {
+    let main = |body: &str| {
+        format!(".function: main/0\n    allocate_registers %2 local\n{body}\n    return\n.end\n")
+    };
+    let e = cooked(&main("    izero %0"), &Options::default()).unwrap_err();
+    assert_eq!(
+        e,
+        "f.asm:3:5: error: main function must explicitly return to local register set\n"
+    );
+    assert!(cooked(&main("    integer %0 9"), &Options::default()).is_ok());
+    let e = cooked(
+        &main("    prnt %1 local\n    izero %0 local"),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.starts_with(
+            "f.asm:3:5: error: unknown instruction\n           ^ did you mean 'print'?\n"
+        ),
+        "{e}"
+    );
+    let e = cooked(
+        &main("    integer %1 local 2147483648\n    izero %0 local"),
+        &Options {
+            no_sa: true,
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e, "f.asm: error: in function 'main/0': stoi\n");
+    let src = main("    .name: 1 counter\n    integer %counter local 3\n    print %countr local\n    izero %0 local");
+    let e = cooked(&src, &Options::default()).unwrap_err();
+    assert!(e.starts_with("f.asm:5:11: error: unresolved name\n"), "{e}");
+    let e = cooked(
+        &src,
+        &Options {
+            no_sa: true,
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e, "f.asm:5:11: error: invalid operand token: %countr\n");
+    let debug = cooked(
+        &main("    izero %0 local"),
+        &Options {
+            debug_info: true,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        debug.module.functions[0].debug[1],
+        viua_bytecode::SourcePos { line: 3, column: 5 }
+    );
+    assert!(debug.module.functions[1].debug.is_empty());
+}
+
+mod no_panics {
+    use proptest::prelude::*;
+
+    use super::{assemble, cooked, Options};
+
+    const WORDS: &[&str] = &[
+        ".function:",
+        ".closure:",
+        ".block:",
+        ".end",
+        ".signature:",
+        ".bsignature:",
+        ".import:",
+        ".info:",
+        ".mark:",
+        ".name:",
+        ".unused:",
+        "[[",
+        "]]",
+        "{",
+        "}",
+        ",",
+        "no_sa",
+        "main/0",
+        "f/1",
+        "f/",
+        "b",
+        "x",
+        "%0",
+        "%1",
+        "@2",
+        "*3",
+        "%x",
+        "%-1",
+        "local",
+        "static",
+        "arguments",
+        "current",
+        "void",
+        "true",
+        "1",
+        "-1",
+        "+1",
+        "-0",
+        "0x0",
+        "0x1d",
+        "0b1",
+        "1.5",
+        "3s",
+        "infinity",
+        "\"t\"",
+        "'a'",
+        "izero",
+        "integer",
+        "frame",
+        "call",
+        "jump",
+        "if",
+        "return",
+        "leave",
+        "enter",
+        "catch",
+        "move",
+        "copy",
+        "vector",
+        "capture",
+        "allocate_registers",
+        "halt",
+        "tailcall",
+        "process",
+        "join",
+        "receive",
+        "\n",
+    ];
+
+    proptest! {
+        #[test]
+        fn any_token_sequence_gives_a_result(words in proptest::collection::vec(0..WORDS.len(), 0..60), lib: bool) {
+            let source = words.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join(" ");
+            let options = Options { library: lib, no_sa: true, ..Options::default() };
+            let _ = assemble(&source, &options);
+            let _ = cooked(&source, &options);
+        }
+    }
+}
