@@ -24,13 +24,29 @@ const BREAKING: &str = "\n-\t ~`!@#$%^&*()+={}[]|:;,.<>/?'\"";
 
 /// Whether `c` is a breaking character (§2.3).
 pub fn is_breaking(c: char) -> bool {
-    BREAKING.contains(c)
+    c.is_ascii() && BREAKING_TABLE[c as usize]
 }
+
+/// [`BREAKING`] as a lookup table: the lexer asks for every byte of the source.
+const BREAKING_TABLE: [bool; 128] = {
+    let mut table = [false; 128];
+    let bytes = BREAKING.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Whether a raw token is whitespace or a comment (removed by cooking). Tabs count as
 /// whitespace (DECISIONS.md).
 pub fn is_trivia(token: &Token) -> bool {
-    token.text == " " || token.text == "\t" || is_comment(&token.text)
+    is_trivia_text(&token.text)
+}
+
+fn is_trivia_text(text: &str) -> bool {
+    text == " " || text == "\t" || is_comment(text)
 }
 
 /// Whether a raw token's text is a comment (`; …` or `-- …`).
@@ -121,14 +137,16 @@ impl Cursor {
     }
 }
 
-fn scan(source: &str) -> Result<Vec<Token>, Unterminated> {
+fn scan(source: &str, keep_trivia: bool) -> Result<Vec<Token>, Unterminated> {
     let mut tokens = Vec::new();
     let mut cursor = Cursor { line: 1, col: 1 };
     let mut rest = source;
     while !rest.is_empty() {
         match raw_token(rest) {
             Ok((next, text)) => {
-                tokens.push(Token::new(text, cursor.line, cursor.col));
+                if keep_trivia || !is_trivia_text(text) {
+                    tokens.push(Token::new(text, cursor.line, cursor.col));
+                }
                 cursor.advance(text);
                 rest = next;
             }
@@ -157,7 +175,17 @@ fn position_of(source: &str, offset: usize) -> Pos {
 /// Splits source text into raw tokens (spaces, tabs, comments and newlines included; see the
 /// module documentation). An unterminated quoted literal is an error at its opening quote.
 pub fn tokenize(source: &str) -> Result<Vec<Token>, Diagnostic> {
-    scan(source).map_err(|failure| {
+    tokenize_with(source, true)
+}
+
+/// [`tokenize`] without the trivia (spaces, tabs, comments): what cooking starts from, made
+/// without allocating a token per space.
+pub fn tokenize_significant(source: &str) -> Result<Vec<Token>, Diagnostic> {
+    tokenize_with(source, false)
+}
+
+fn tokenize_with(source: &str, keep_trivia: bool) -> Result<Vec<Token>, Diagnostic> {
+    scan(source, keep_trivia).map_err(|failure| {
         let what = if failure.quote == '"' { "text" } else { "atom" };
         Diagnostic::new(Entry::error_at(
             position_of(source, failure.offset),

@@ -5,7 +5,8 @@
 //! token whose text is `"\n"`.
 
 /// A token with the 1-based line and byte column of its first byte (ASSEMBLY.md §2.11).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Default` (empty text at 0:0) only serves `std::mem::take` in the rewrite passes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Token {
     pub text: String,
     pub line: u32,

@@ -53,7 +53,10 @@ pub fn asm() -> Result<()> {
         seconds,
         program.instructions as f64 / seconds.max(1e-9),
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    // VIUA_BENCH_KEEP=1 keeps the generated program (for profiling).
+    if std::env::var_os("VIUA_BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(())
 }
 

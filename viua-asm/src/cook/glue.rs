@@ -68,38 +68,61 @@ pub fn collapse_newlines(tokens: Vec<Token>) -> Vec<Token> {
 
 /// Glues `.` WORD `:` into directive tokens and `.` `end` into `.end`; reports a missing
 /// colon after one of the directive words (at WORD, with the `.` underlined).
-pub fn glue_directives(mut tokens: Vec<Token>) -> Result<Vec<Token>, Diagnostic> {
-    for word in DIRECTIVE_WORDS {
-        tokens = glue_directive_word(tokens, word)?;
-    }
-    tokens = glue_end(tokens);
+pub fn glue_directives(tokens: Vec<Token>) -> Result<Vec<Token>, Diagnostic> {
+    let tokens = glue_directive_words(tokens)?;
+    let tokens = glue_end(tokens);
     Ok(glue_other_directives(tokens))
 }
 
-fn glue_directive_word(tokens: Vec<Token>, word: &str) -> Result<Vec<Token>, Diagnostic> {
+/// Whether `tokens[i..]` starts with `.` WORD (adjacent) for a word of [`DIRECTIVE_WORDS`];
+/// returns the word's index in that list.
+fn directive_word_at(tokens: &[Token], i: usize) -> Option<usize> {
+    let (dot, word) = (tokens.get(i)?, tokens.get(i + 1)?);
+    if dot.text != "." || !adjacent(dot, word) {
+        return None;
+    }
+    DIRECTIVE_WORDS.iter().position(|w| *w == word.text)
+}
+
+/// Glues `.` WORD `:` for the words of [`DIRECTIVE_WORDS`] in one pass. The reference makes
+/// one pass per word, in list order, so when several directives lack their colon the error
+/// reported is the first occurrence of the earliest word in that list; this pass finds the
+/// same one.
+fn glue_directive_words(mut tokens: Vec<Token>) -> Result<Vec<Token>, Diagnostic> {
+    let mut missing: Option<(usize, usize)> = None; // (word index, token index)
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some(w) = directive_word_at(&tokens, i) {
+            let has_colon = tokens
+                .get(i + 2)
+                .is_some_and(|c| c.text == ":" && adjacent(&tokens[i + 1], c));
+            if has_colon {
+                i += 3;
+                continue;
+            }
+            if missing.is_none_or(|(best, _)| w < best) {
+                missing = Some((w, i));
+            }
+        }
+        i += 1;
+    }
+    if let Some((w, at)) = missing {
+        let (dot, next) = (&tokens[at], &tokens[at + 1]);
+        let word = DIRECTIVE_WORDS[w];
+        let entry = Entry::error_at(next.pos(), format!("missing ':' after `{word}'"))
+            .with_underline(dot.span());
+        return Err(Diagnostic::new(entry));
+    }
     let mut out = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
-        let dot = &tokens[i];
-        match tokens.get(i + 1) {
-            Some(next) if dot.text == "." && next.text == word && adjacent(dot, next) => {
-                match tokens.get(i + 2) {
-                    Some(colon) if colon.text == ":" && adjacent(next, colon) => {
-                        out.push(glued(dot, &[next, colon]));
-                        i += 3;
-                    }
-                    _ => {
-                        let entry =
-                            Entry::error_at(next.pos(), format!("missing ':' after `{word}'"))
-                                .with_underline(dot.span());
-                        return Err(Diagnostic::new(entry));
-                    }
-                }
-            }
-            _ => {
-                out.push(dot.clone());
-                i += 1;
-            }
+        if directive_word_at(&tokens, i).is_some() {
+            out.push(glued(&tokens[i], &[&tokens[i + 1], &tokens[i + 2]]));
+            i += 3;
+        } else {
+            // Moved, not cloned: this pass touches every token.
+            out.push(std::mem::take(&mut tokens[i]));
+            i += 1;
         }
     }
     Ok(out)
@@ -112,7 +135,7 @@ fn glue_end(tokens: Vec<Token>) -> Vec<Token> {
 }
 
 /// Any other `.word:` (e.g. `.unused:`, or a misspelt directive).
-fn glue_other_directives(tokens: Vec<Token>) -> Vec<Token> {
+fn glue_other_directives(mut tokens: Vec<Token>) -> Vec<Token> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
@@ -128,14 +151,14 @@ fn glue_other_directives(tokens: Vec<Token>) -> Vec<Token> {
                 continue;
             }
         }
-        out.push(tokens[i].clone());
+        out.push(std::mem::take(&mut tokens[i]));
         i += 1;
     }
     out
 }
 
 /// Glues every pair of consecutive tokens accepted by `joins`, left to right.
-fn glue_pairs(tokens: Vec<Token>, joins: impl Fn(&Token, &Token) -> bool) -> Vec<Token> {
+fn glue_pairs(mut tokens: Vec<Token>, joins: impl Fn(&Token, &Token) -> bool) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
@@ -146,7 +169,7 @@ fn glue_pairs(tokens: Vec<Token>, joins: impl Fn(&Token, &Token) -> bool) -> Vec
                 continue;
             }
         }
-        out.push(tokens[i].clone());
+        out.push(std::mem::take(&mut tokens[i]));
         i += 1;
     }
     out
@@ -180,16 +203,16 @@ fn is_word(token: &Token) -> bool {
 
 /// Function names and qualified names (§2.6, §2.8): identifier {`::` identifier}, optionally
 /// followed by `/` and one more adjacent word (`main/0`, `log/`, `main/0__try`, `foo/x`).
-pub fn glue_names(tokens: Vec<Token>) -> Vec<Token> {
+pub fn glue_names(mut tokens: Vec<Token>) -> Vec<Token> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
-        let first = &tokens[i];
-        if !is_identifier(&first.text) {
-            out.push(first.clone());
+        if !is_identifier(&tokens[i].text) {
+            out.push(std::mem::take(&mut tokens[i]));
             i += 1;
             continue;
         }
+        let first = &tokens[i];
         let mut parts: Vec<&Token> = Vec::new();
         let mut last = first;
         let mut j = i + 1;
@@ -237,7 +260,7 @@ pub fn glue_registers(tokens: Vec<Token>) -> Vec<Token> {
 }
 
 /// digits-or-signed-integer `.` digits, all adjacent.
-pub fn glue_floats(tokens: Vec<Token>) -> Vec<Token> {
+pub fn glue_floats(mut tokens: Vec<Token>) -> Vec<Token> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
@@ -253,7 +276,7 @@ pub fn glue_floats(tokens: Vec<Token>) -> Vec<Token> {
                 continue;
             }
         }
-        out.push(tokens[i].clone());
+        out.push(std::mem::take(&mut tokens[i]));
         i += 1;
     }
     out

@@ -33,7 +33,7 @@ use crate::token::Token;
 
 /// Turns source text into the cooked, canonical token stream code generation consumes.
 pub fn cook(source: &str) -> Result<Vec<Token>, Diagnostic> {
-    let raw = crate::lexer::tokenize(source)?;
+    let raw = crate::lexer::tokenize_significant(source)?;
     let tokens = glue::collapse_newlines(glue::strip_trivia(raw));
     let tokens = glue::glue(tokens)?;
     let tokens = iota::substitute_iota(tokens)?;
