@@ -70,7 +70,10 @@ pub fn main(args: AsmArgs) -> ExitCode {
     };
 
     let options = Options {
-        library: args.lib,
+        // 0.13 prints `--size`/`--meta` before it selects and checks `main`, so a unit without
+        // `main` still reports them: assemble it the way a library is assembled (no main
+        // selection, no return-value check, no `__entry`, which `unit_size` excludes anyway).
+        library: args.lib || args.size || args.meta,
         no_sa: args.no_sa,
         warn_unused_register: args.warnings.contains(&Warning::UnusedRegister),
         warn_unused_value: args.warnings.contains(&Warning::UnusedValue),

@@ -232,6 +232,25 @@ fn size_prints_a_positive_byte_count_and_writes_nothing() {
     assert!(!dir.path("a.out").exists());
 }
 
+/// As in 0.13, `--size` and `--meta` are answered before `main` is looked for.
+#[test]
+fn size_and_meta_do_not_need_a_main_function() {
+    let dir = Scratch::new("size-no-main");
+    dir.write(
+        "lib.asm",
+        ".info: k \"v\"\n.function: helper/0\n    allocate_registers %1 local\n    return\n.end\n",
+    );
+    let out = dir.viua(&["asm", "--size", "lib.asm"]);
+    assert_exit(&out, 0);
+    // 0.13 sizes: allocate_registers 5 bytes, return 1.
+    assert_eq!(stdout(&out), "6\n");
+    let out = dir.viua(&["asm", "--meta", "lib.asm"]);
+    assert_exit(&out, 0);
+    assert_eq!(stdout(&out), "k = \"v\"\n");
+    let out = dir.viua(&["asm", "lib.asm"]);
+    assert_exit(&out, 1);
+}
+
 /// Needs the assembler: `.info:` is not parsed by the stub.
 #[test]
 fn meta_prints_info_pairs_escaped_in_key_order() {
