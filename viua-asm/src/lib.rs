@@ -17,4 +17,4 @@ pub mod token;
 
 pub use assembler::{assemble, Options, Output};
 pub use diag::Diagnostic;
-pub use dis::{disassemble, DisOptions};
+pub use dis::{disassemble, escape_meta, DisOptions};

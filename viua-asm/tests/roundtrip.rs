@@ -100,7 +100,9 @@ fn round_trip(module: &Module, library_path: &[PathBuf]) -> Result<(), String> {
     let again = assemble("RT.asm", &listing, &options)
         .map_err(|d| format!("reassembly: {}\n--- listing ---\n{listing}", d.message()))?;
     if module.functions.iter().all(|f| f.code.is_empty()) {
-        return Err(format!("the module has no code to round-trip\n--- listing ---\n{listing}"));
+        return Err(format!(
+            "the module has no code to round-trip\n--- listing ---\n{listing}"
+        ));
     }
     if encode(&again.module) != encode(module) {
         return Err(format!("bytes differ\n--- listing ---\n{listing}"));

@@ -1,8 +1,10 @@
 //! `viua asm`: the assembler's command line (ASSEMBLY.md §8.1).
 
+// `--meta` re-escapes values as the disassembler prints `.info:` (ASSEMBLY.md §8.1).
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use viua_asm::escape_meta;
 
 use clap::{Args, ValueEnum};
 use viua_asm::Options;
@@ -193,26 +195,6 @@ fn default_output(input: &str, library: bool) -> String {
     }
     name.push_str("module");
     name
-}
-
-/// Re-escapes a meta value for `--meta` (ASSEMBLY.md §8.1).
-fn escape_meta(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            '"' => out.push_str("\\\""),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Prints to standard output without panicking when it is closed (`viua asm --meta | head`).

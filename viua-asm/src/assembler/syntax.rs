@@ -164,45 +164,9 @@ pub(crate) fn literal_body(word: &str) -> &[u8] {
     &bytes[1..bytes.len() - 1]
 }
 
-const RESERVED: &[&str] = &[
-    "infinity",
-    "local",
-    "static",
-    "global",
-    "auto",
-    "default",
-    "undefined",
-    "null",
-    "void",
-    "iota",
-    "const",
-    "true",
-    "false",
-    "int",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "float32",
-    "float64",
-    "string",
-    "boolean",
-    "coroutine",
-    "yield",
-    "channel",
-    "publish",
-    "subscribe",
-];
-
-/// Reserved words (§2.9): the keywords plus every mnemonic.
-pub(crate) fn is_reserved(word: &str) -> bool {
-    RESERVED.contains(&word) || Opcode::from_mnemonic(word).is_some()
-}
+/// Reserved words (§2.9): the keywords plus every mnemonic; the list lives with the rewrite
+/// chain, which checks `.name:` names against it first.
+pub(crate) use crate::cook::is_reserved;
 
 /// Decodes an `.info:` value body with the atom escape rules (§2.10.6).
 pub(crate) fn decode_atom_escapes(body: &[u8]) -> Vec<u8> {

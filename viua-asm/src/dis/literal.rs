@@ -62,7 +62,7 @@ pub(super) fn quoted_body(
 
 /// Escapes an `.info:` value the way `asm --meta` does (§8.1), so that decoding it with the
 /// atom rules of §2.10.6 on reassembly gives the original string back.
-pub(super) fn escape_meta(value: &str) -> String {
+pub fn escape_meta(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     for c in value.chars() {
         match c {

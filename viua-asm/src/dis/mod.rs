@@ -23,6 +23,8 @@
 
 mod instruction;
 mod literal;
+
+pub use literal::escape_meta;
 #[cfg(test)]
 mod tests;
 
