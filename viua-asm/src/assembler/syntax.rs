@@ -1,7 +1,7 @@
 //! What kind of word a token is (ASSEMBLY.md §2.7–§2.10): identifiers, function and module
 //! names, literals, reserved words. Pure functions over token text.
 
-use viua_bytecode::{Opcode, RegisterSet};
+use viua_bytecode::RegisterSet;
 
 /// `[A-Za-z_][A-Za-z0-9_]*` (§2.7).
 pub(crate) fn is_identifier(word: &str) -> bool {
