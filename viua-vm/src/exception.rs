@@ -74,12 +74,22 @@ impl Exception {
 
     /// `throw` of a non-exception value, or `exception TAG VALUE`.
     pub fn wrapping(tag: String, value: Option<Value>) -> Fault {
-        Box::new(Exception { tag, message: String::new(), described: false, value, copyable: false, throw_points: Vec::new() })
+        Box::new(Exception {
+            tag,
+            message: String::new(),
+            described: false,
+            value,
+            copyable: false,
+            throw_points: Vec::new(),
+        })
     }
 
     #[cold]
     pub fn type_error(expected: &str, got: &Value) -> Fault {
-        Exception::error(format!("fetched invalid type: expected '{expected}' but got '{}'", got.type_name()))
+        Exception::error(format!(
+            "fetched invalid type: expected '{expected}' but got '{}'",
+            got.type_name()
+        ))
     }
 
     /// The description shown in the nested form.

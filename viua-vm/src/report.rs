@@ -38,18 +38,29 @@ impl Report {
         let program = &process.program;
         let stack = process.stacks.last();
         let frames = stack.map_or(&[][..], |s| &s.frames[..]);
-        let name_of = |f: u32| program.functions.get(f as usize).map_or("<unknown>", |c| c.name.as_str());
+        let name_of = |f: u32| {
+            program
+                .functions
+                .get(f as usize)
+                .map_or("<unknown>", |c| c.name.as_str())
+        };
         let trace = frames
             .iter()
             .map(|f| {
-                let args: Vec<String> = process.values[f.params_base as usize..(f.params_base + f.params_len) as usize]
+                let args: Vec<String> = process.values
+                    [f.params_base as usize..(f.params_base + f.params_len) as usize]
                     .iter()
                     .map(|slot| match slot {
                         Some(v) => String::from_utf8_lossy(&v.nested_form()).into_owned(),
                         None => "<moved or void>".to_string(),
                     })
                     .collect();
-                format!("{}/{}({})", name_of(f.function), f.params_len, args.join(", "))
+                format!(
+                    "{}/{}({})",
+                    name_of(f.function),
+                    f.params_len,
+                    args.join(", ")
+                )
             })
             .collect();
         let throw_points = exception
@@ -74,10 +85,14 @@ impl Report {
                 } else if !f.has_locals || f.locals_len == 0 {
                     details.push("  no registers were allocated for this frame".to_string());
                 } else {
-                    let locals = &process.values[f.locals_base as usize..(f.locals_base + f.locals_len) as usize];
+                    let locals = &process.values
+                        [f.locals_base as usize..(f.locals_base + f.locals_len) as usize];
                     let used = locals.iter().filter(|r| r.is_some()).count();
                     let colon = if used > 0 { ":" } else { "" };
-                    details.push(format!("  non-empty registers: {used:x}/{:x}{colon}", f.locals_len));
+                    details.push(format!(
+                        "  non-empty registers: {used:x}/{:x}{colon}",
+                        f.locals_len
+                    ));
                     for (i, r) in locals.iter().enumerate() {
                         if let Some(v) = r {
                             register_line(&mut details, "registers", i, v);
@@ -87,12 +102,20 @@ impl Report {
                 if f.params_len == 0 {
                     details.push("  no arguments were passed to this frame".to_string());
                 } else {
-                    details.push(format!("  non-empty arguments (out of {:x}):", f.params_len));
-                    let params = &process.values[f.params_base as usize..(f.params_base + f.params_len) as usize];
+                    details.push(format!(
+                        "  non-empty arguments (out of {:x}):",
+                        f.params_len
+                    ));
+                    let params = &process.values
+                        [f.params_base as usize..(f.params_base + f.params_len) as usize];
                     for (i, r) in params.iter().enumerate() {
                         match r {
                             Some(Value::Pointer(p)) => {
-                                let kind = if p.check().is_some() { "Pointer" } else { "ExpiredPointer" };
+                                let kind = if p.check().is_some() {
+                                    "Pointer"
+                                } else {
+                                    "ExpiredPointer"
+                                };
                                 details.push(format!("    arguments[{i:x}]: <{kind}>"));
                             }
                             Some(v) => register_line(&mut details, "arguments", i, v),
@@ -104,7 +127,9 @@ impl Report {
         }
         Report {
             trace,
-            bottom_is_entry: frames.first().is_some_and(|f| name_of(f.function) == "__entry"),
+            bottom_is_entry: frames
+                .first()
+                .is_some_and(|f| name_of(f.function) == "__entry"),
             uncaught_type: exception.tag.clone(),
             uncaught_value: String::from_utf8_lossy(&exception.str_form()).into_owned(),
             throw_points,
@@ -154,7 +179,11 @@ impl Report {
 
     /// The JSON report (RUNTIME.md §5.3), one line.
     pub fn render_json(&self, full: bool) -> String {
-        let trace: Vec<String> = self.visible_trace(full).iter().map(|t| json_string(t)).collect();
+        let trace: Vec<String> = self
+            .visible_trace(full)
+            .iter()
+            .map(|t| json_string(t))
+            .collect();
         format!(
             "{{\"trace\":[{}],\"uncaught\":{{\"type\":{},\"value\":{}}},\"frame\":{{}}}}\n",
             trace.join(","),

@@ -77,7 +77,10 @@ pub fn run_executable_with(
     let loaded = match Program::load(module, program) {
         Ok(p) => Arc::new(p),
         Err(e) => {
-            let _ = writeln!(stdout, "VM error: an irrecoverable VM exception occured: {e}");
+            let _ = writeln!(
+                stdout,
+                "VM error: an irrecoverable VM exception occured: {e}"
+            );
             return 1;
         }
     };
@@ -96,7 +99,7 @@ pub fn run_executable_with(
         let _ = stdout.write_all(&main.take_output());
         match outcome {
             StepOutcome::Yielded => continue,
-            StepOutcome::Returned(_) | StepOutcome::Halted => {
+            StepOutcome::Returned(_) | StepOutcome::Halted | StepOutcome::Finished => {
                 let _ = stdout.flush();
                 return 0;
             }
@@ -104,7 +107,8 @@ pub fn run_executable_with(
                 let _ = stdout.flush();
                 match config.trace_format {
                     TraceFormat::Plain => {
-                        let _ = stderr.write_all(death.report.render_plain(config.full_traces).as_bytes());
+                        let _ = stderr
+                            .write_all(death.report.render_plain(config.full_traces).as_bytes());
                     }
                     TraceFormat::Json => {
                         let text = death.report.render_json(config.full_traces);

@@ -93,7 +93,10 @@ return
     assert_eq!(code, 1);
     assert!(err.starts_with("stack trace: from entry point, most recent call last...\n  main/0/0()\n  f/2/2(7, <moved or void>)\n\nuncaught object: Integer = 42\n\nthrow points: \n    address: 0x"), "{err}");
     assert!(err.contains("frame details:\n  non-empty registers: 1/3:\n    registers[2]: <Text> hello\n\n  non-empty arguments (out of 2):\n    arguments[0]: <Integer> 7\n\n"), "{err}");
-    let config = viua_vm::RunConfig { trace_format: viua_vm::TraceFormat::Json, ..Default::default() };
+    let config = viua_vm::RunConfig {
+        trace_format: viua_vm::TraceFormat::Json,
+        ..Default::default()
+    };
     let (out, _, code) = run_with(source, config, &[]);
     assert_eq!(code, 1);
     assert_eq!(out, "{\"trace\":[\"main/0/0()\",\"f/2/2(7, <moved or void>)\"],\"uncaught\":{\"type\":\"Integer\",\"value\":\"42\"},\"frame\":{}}\n");
@@ -116,11 +119,26 @@ return
 
 #[test]
 fn common_errors() {
-    assert_eq!(uncaught(2, "print %1 local"), "uncaught object: Exception = read from null register: 1");
-    assert_eq!(uncaught(2, "print %5 local"), "uncaught object: Exception = register access out of bounds: read from 5");
     assert_eq!(
-        uncaught(3, "integer %1 local 1\ntext %2 local \"x\"\nadd %1 local %1 local %2 local"),
+        uncaught(2, "print %1 local"),
+        "uncaught object: Exception = read from null register: 1"
+    );
+    assert_eq!(
+        uncaught(2, "print %5 local"),
+        "uncaught object: Exception = register access out of bounds: read from 5"
+    );
+    assert_eq!(
+        uncaught(
+            3,
+            "integer %1 local 1\ntext %2 local \"x\"\nadd %1 local %1 local %2 local"
+        ),
         "uncaught object: Exception = fetched invalid type: expected 'Number' but got 'Text'"
     );
-    assert_eq!(uncaught(3, "integer %1 local 1\nizero %2 local\ndiv %1 local %1 local %2 local"), "uncaught object: Zero_division = zero division");
+    assert_eq!(
+        uncaught(
+            3,
+            "integer %1 local 1\nizero %2 local\ndiv %1 local %1 local %2 local"
+        ),
+        "uncaught object: Zero_division = zero division"
+    );
 }

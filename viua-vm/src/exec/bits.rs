@@ -61,7 +61,12 @@ impl Process {
     }
 
     pub(super) fn op_bits_literal(&mut self, t: Reg, index: u32) -> Result<(), Fault> {
-        let b = self.program.bits.get(index as usize).cloned().unwrap_or_default();
+        let b = self
+            .program
+            .bits
+            .get(index as usize)
+            .cloned()
+            .unwrap_or_default();
         self.store_bits(t, b)
     }
 
@@ -97,7 +102,10 @@ impl Process {
             return Err(negative());
         }
         if i as u64 >= width as u64 {
-            return Err(Exception::new("Out_of_range", format!("bit index {i} out of range for width {width}")));
+            return Err(Exception::new(
+                "Out_of_range",
+                format!("bit index {i} out of range for width {width}"),
+            ));
         }
         Ok(i as usize)
     }
@@ -131,7 +139,13 @@ impl Process {
         })
     }
 
-    pub(super) fn op_shift(&mut self, op: Shift, t: Option<Reg>, s: Reg, c: Reg) -> Result<(), Fault> {
+    pub(super) fn op_shift(
+        &mut self,
+        op: Shift,
+        t: Option<Reg>,
+        s: Reg,
+        c: Reg,
+    ) -> Result<(), Fault> {
         if let Some(t) = t {
             self.slot_mut(t)?;
         }
@@ -155,13 +169,25 @@ impl Process {
         })
     }
 
-    pub(super) fn op_bits_compare(&mut self, op: Comparison, signed: bool, t: Reg, a: Reg, b: Reg) -> Result<(), Fault> {
+    pub(super) fn op_bits_compare(
+        &mut self,
+        op: Comparison,
+        signed: bool,
+        t: Reg,
+        a: Reg,
+        b: Reg,
+    ) -> Result<(), Fault> {
         let (x, y) = (self.read_bits(a)?, self.read_bits(b)?);
         let holds = comparison_holds(op, bits::compare(&x, &y, signed));
         self.store(t, Value::Boolean(holds))
     }
 
-    pub(super) fn op_fixed_step(&mut self, flavour: Flavour, up: bool, s: Reg) -> Result<(), Fault> {
+    pub(super) fn op_fixed_step(
+        &mut self,
+        flavour: Flavour,
+        up: bool,
+        s: Reg,
+    ) -> Result<(), Fault> {
         self.modify(s, |value| {
             let b = as_bits(value)?;
             let mut next = b.clone();
@@ -171,9 +197,17 @@ impl Process {
         })
     }
 
-    pub(super) fn op_fixed_arith(&mut self, flavour: Flavour, op: ArithOp, t: Reg, a: Reg, b: Reg) -> Result<(), Fault> {
+    pub(super) fn op_fixed_arith(
+        &mut self,
+        flavour: Flavour,
+        op: ArithOp,
+        t: Reg,
+        a: Reg,
+        b: Reg,
+    ) -> Result<(), Fault> {
         let (x, y) = (self.read_bits(a)?, self.read_bits(b)?);
-        let result = bits_arith::binary(flavour, op, &x, &y).map_err(|e| Exception::error(e.message()))?;
+        let result =
+            bits_arith::binary(flavour, op, &x, &y).map_err(|e| Exception::error(e.message()))?;
         self.store_bits(t, result)
     }
 }

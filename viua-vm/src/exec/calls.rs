@@ -39,11 +39,19 @@ impl Process {
     }
 
     /// Resolves a callee to a function index and, for closures, the closure's register set.
-    fn resolve_callee(&self, callee: Callee, undefined: &str) -> Result<(u32, Option<ClosureRegisters>), Fault> {
+    fn resolve_callee(
+        &self,
+        callee: Callee,
+        undefined: &str,
+    ) -> Result<(u32, Option<ClosureRegisters>), Fault> {
         match callee {
             Callee::Function(f) => Ok((f, None)),
             Callee::Unknown(name) => {
-                let name = self.program.names.get(name as usize).map_or("", |n| n.name.as_str());
+                let name = self
+                    .program
+                    .names
+                    .get(name as usize)
+                    .map_or("", |n| n.name.as_str());
                 Err(Exception::error(format!("{undefined}{name}")))
             }
             Callee::Register(r) => {
@@ -64,8 +72,10 @@ impl Process {
 
     /// Moves a borrowed closure set back from the value stack into the closure.
     fn give_back(&mut self, closure: &ClosureRegisters, base: u32, len: u32) {
-        let regs: Vec<Register> =
-            self.values[base as usize..(base + len) as usize].iter_mut().map(Option::take).collect();
+        let regs: Vec<Register> = self.values[base as usize..(base + len) as usize]
+            .iter_mut()
+            .map(Option::take)
+            .collect();
         *lock(closure) = regs;
     }
 
@@ -85,11 +95,16 @@ impl Process {
         }
         self.values.truncate(frame.params_base as usize);
         let stack = self.stacks.last_mut()?;
-        if stack.pending.is_some_and(|(base, _)| base >= frame.params_base) {
+        if stack
+            .pending
+            .is_some_and(|(base, _)| base >= frame.params_base)
+        {
             stack.pending = None;
         }
         let depth = stack.frames.len();
-        stack.try_frames.retain(|t| t.frame < depth);
+        if !stack.try_frames.is_empty() {
+            stack.try_frames.retain(|t| t.frame < depth);
+        }
         Some(frame)
     }
 
@@ -97,7 +112,9 @@ impl Process {
         let base = self.values.len() as u32;
         let stack = self.stack_mut()?;
         if stack.pending.is_some() {
-            return Err(Exception::error("requested new frame while last one is unused"));
+            return Err(Exception::error(
+                "requested new frame while last one is unused",
+            ));
         }
         stack.pending = Some((base, u32::from(n)));
         self.values.resize_with(base as usize + n as usize, || None);
@@ -129,8 +146,14 @@ impl Process {
         let stack = self.stack_mut()?;
         let (base, len) = stack.pending.ok_or_else(no_frame)?;
         if stack.frames.len() > MAX_STACK_DEPTH {
-            let name = self.program.functions.get(function as usize).map_or("", |f| f.name.as_str());
-            return Err(Exception::error(format!("stack size ({MAX_STACK_DEPTH}) exceeded with call to '{name}'")));
+            let name = self
+                .program
+                .functions
+                .get(function as usize)
+                .map_or("", |f| f.name.as_str());
+            return Err(Exception::error(format!(
+                "stack size ({MAX_STACK_DEPTH}) exceeded with call to '{name}'"
+            )));
         }
         stack.pending = None;
         let return_to = (stack.code, stack.ip);
@@ -162,20 +185,23 @@ impl Process {
         let only_frame = self.stacks.len() == 1 && self.stacks[0].frames.len() == 1;
         let frame = self.frame_mut()?;
         let wants_value = frame.return_target.is_some();
-        let value = if wants_value || only_frame {
-            let slot = if frame.locals_len > 0 { frame.locals_base as usize } else { usize::MAX };
-            match self.values.get_mut(slot).and_then(Option::take) {
-                Some(v) => Some(v),
-                None if wants_value => {
-                    return Err(Exception::error(
+        let value =
+            if wants_value || only_frame {
+                let slot = if frame.locals_len > 0 {
+                    frame.locals_base as usize
+                } else {
+                    usize::MAX
+                };
+                match self.values.get_mut(slot).and_then(Option::take) {
+                    Some(v) => Some(v),
+                    None if wants_value => return Err(Exception::error(
                         "return value requested by frame but function did not set return register",
-                    ))
+                    )),
+                    None => None,
                 }
-                None => None,
-            }
-        } else {
-            None
-        };
+            } else {
+                None
+            };
         self.finish_return(value)
     }
 
@@ -225,15 +251,22 @@ impl Process {
             frame.has_locals = true;
             frame.closure = Some(closure);
         }
-        self.stacks.push(Stack::new(frame, CodeRef::Function(d.function)));
+        self.stacks
+            .push(Stack::new(frame, CodeRef::Function(d.function)));
     }
 
     /// Continues whatever the now-active stack was doing when its deferred call started.
     pub(super) fn resume(&mut self) -> Result<(), Fault> {
         match self.stack_mut()?.cont.take() {
             Some(Continuation::Return { value }) => self.finish_return(value),
-            Some(Continuation::Tailcall { function, closure }) => self.finish_tailcall(function, closure),
-            Some(Continuation::Unwind { exception, catch, next }) => {
+            Some(Continuation::Tailcall { function, closure }) => {
+                self.finish_tailcall(function, closure)
+            }
+            Some(Continuation::Unwind {
+                exception,
+                catch,
+                next,
+            }) => {
                 self.continue_unwind(exception, catch, next);
                 Ok(())
             }
@@ -242,14 +275,19 @@ impl Process {
     }
 
     pub(super) fn op_tailcall(&mut self, callee: Callee) -> Result<(), Fault> {
-        let (function, closure) = self.resolve_callee(callee, "tail call to undefined function: ")?;
+        let (function, closure) =
+            self.resolve_callee(callee, "tail call to undefined function: ")?;
         if self.stack_mut()?.pending.is_none() {
             return Err(no_frame());
         }
         self.finish_tailcall(function, closure)
     }
 
-    fn finish_tailcall(&mut self, function: u32, closure: Option<ClosureRegisters>) -> Result<(), Fault> {
+    fn finish_tailcall(
+        &mut self,
+        function: u32,
+        closure: Option<ClosureRegisters>,
+    ) -> Result<(), Fault> {
         if let Some(d) = self.frame_mut()?.deferred.pop() {
             self.stack_mut()?.cont = Some(Continuation::Tailcall { function, closure });
             self.start_deferred(d);
@@ -257,7 +295,12 @@ impl Process {
         }
         let (qbase, qlen) = self.stack_mut()?.pending.take().ok_or_else(no_frame)?;
         let frame = self.frame_mut()?;
-        let (pbase, plen, lbase, llen) = (frame.params_base, frame.params_len, frame.locals_base, frame.locals_len);
+        let (pbase, plen, lbase, llen) = (
+            frame.params_base,
+            frame.params_len,
+            frame.locals_base,
+            frame.locals_len,
+        );
         if let Some(old) = frame.closure.take() {
             self.give_back(&old, lbase, llen);
         }
@@ -292,23 +335,46 @@ impl Process {
         let (function, closure) = self.resolve_callee(callee, "defer of undefined function: ")?;
         let (base, _) = self.stack_mut()?.pending.take().ok_or_else(no_frame)?;
         let args = self.values.split_off(base as usize);
-        self.frame_mut()?.deferred.push(Deferred { function, closure, args });
+        self.frame_mut()?.deferred.push(Deferred {
+            function,
+            closure,
+            args,
+        });
         Ok(())
     }
 
     pub(super) fn op_function(&mut self, t: Reg, name: u32) -> Result<(), Fault> {
-        let name = self.program.names.get(name as usize).cloned().ok_or_else(no_stack)?;
+        let name = self
+            .program
+            .names
+            .get(name as usize)
+            .cloned()
+            .ok_or_else(no_stack)?;
         self.store(t, Value::Function(name))
     }
 
     pub(super) fn op_closure(&mut self, t: Reg, name: u32) -> Result<(), Fault> {
-        let name = self.program.names.get(name as usize).cloned().ok_or_else(no_stack)?;
+        let name = self
+            .program
+            .names
+            .get(name as usize)
+            .cloned()
+            .ok_or_else(no_stack)?;
         let size = self.frame_mut()?.locals_len.max(16) as usize;
-        let closure = Closure { function: name, registers: Arc::new(Mutex::new(empty_registers(size))) };
+        let closure = Closure {
+            function: name,
+            registers: Arc::new(Mutex::new(empty_registers(size))),
+        };
         self.store(t, Value::Closure(Box::new(closure)))
     }
 
-    pub(super) fn op_capture(&mut self, mode: crate::load::CaptureMode, c: Reg, slot: u16, s: Reg) -> Result<(), Fault> {
+    pub(super) fn op_capture(
+        &mut self,
+        mode: crate::load::CaptureMode,
+        c: Reg,
+        slot: u16,
+        s: Reg,
+    ) -> Result<(), Fault> {
         use crate::load::CaptureMode;
         let registers = {
             let source = self.read(c)?;

@@ -19,7 +19,9 @@ fn out_of_bounds(message: String) -> Fault {
 /// Position of an existing element (`vat`, `vpop`).
 fn element_index(i: i64, n: usize) -> Result<usize, Fault> {
     if n == 0 {
-        return Err(out_of_bounds(format!("positive index {i} with empty vector")));
+        return Err(out_of_bounds(format!(
+            "positive index {i} with empty vector"
+        )));
     }
     if i >= 0 {
         if i as u64 >= n as u64 {
@@ -85,7 +87,10 @@ impl Process {
     fn check_type(&self, r: Reg, expected: &str) -> Result<(), Fault> {
         let source = self.read(r)?;
         let value = source.value();
-        let ok = matches!((&*value, expected), (Value::Vector(_), "Vector") | (Value::Struct(_), "Struct"));
+        let ok = matches!(
+            (&*value, expected),
+            (Value::Vector(_), "Vector") | (Value::Struct(_), "Struct")
+        );
         if ok {
             Ok(())
         } else {
@@ -96,17 +101,33 @@ impl Process {
     pub(super) fn op_vector(&mut self, t: Reg, s: Reg, count: u16) -> Result<(), Fault> {
         let (start, count) = (s.index as usize, count as usize);
         if count == 0 {
-            return self.store(Reg { access: Access::Direct, ..t }, Value::Vector(Box::default()));
+            return self.store(
+                Reg {
+                    access: Access::Direct,
+                    ..t
+                },
+                Value::Vector(Box::default()),
+            );
         }
         if start < t.index as usize && (t.index as usize) < start + count {
             return Err(Exception::error("vector would pack itself"));
         }
-        let locals = self.stacks.last().and_then(|s| s.frames.last()).map_or(0, |f| f.locals_len as usize);
+        let locals = self
+            .stacks
+            .last()
+            .and_then(|s| s.frames.last())
+            .map_or(0, |f| f.locals_len as usize);
         // DECISIONS.md: the range may end at the last local register (0.13 is off by one).
         if start + count > locals {
-            return Err(Exception::error("vector: packing outside of register set range"));
+            return Err(Exception::error(
+                "vector: packing outside of register set range",
+            ));
         }
-        let local = |index: usize| Reg { index: index as u16, set: RegisterSet::Local, access: Access::Direct };
+        let local = |index: usize| Reg {
+            index: index as u16,
+            set: RegisterSet::Local,
+            access: Access::Direct,
+        };
         for i in start..start + count {
             if self.slot_ref(local(i))?.is_none() {
                 return Err(Exception::error("vector: cannot pack null register"));
@@ -122,7 +143,13 @@ impl Process {
         for i in start..start + count {
             items.extend(self.take(local(i))?);
         }
-        self.store(Reg { access: Access::Direct, ..t }, Value::Vector(Box::new(items)))
+        self.store(
+            Reg {
+                access: Access::Direct,
+                ..t
+            },
+            Value::Vector(Box::new(items)),
+        )
     }
 
     pub(super) fn op_vinsert(&mut self, v: Reg, x: Reg, i: Option<Reg>) -> Result<(), Fault> {
@@ -203,7 +230,11 @@ impl Process {
     pub(super) fn op_structremove(&mut self, t: Option<Reg>, s: Reg, k: Reg) -> Result<(), Fault> {
         self.check_type(s, "Struct")?;
         let key = self.read_atom(k)?;
-        let item = self.modify(s, |value| as_struct(value)?.remove(&key).ok_or_else(|| Exception::invalid_field_access(&key)))?;
+        let item = self.modify(s, |value| {
+            as_struct(value)?
+                .remove(&key)
+                .ok_or_else(|| Exception::invalid_field_access(&key))
+        })?;
         match t {
             Some(t) => self.store(t, item),
             None => Ok(()),
@@ -214,7 +245,9 @@ impl Process {
         self.check_type(s, "Struct")?;
         let key = self.read_atom(k)?;
         let cell = self.modify(s, |value| {
-            let entry = as_struct(value)?.get_mut(&key).ok_or_else(|| Exception::invalid_field_access(&key))?;
+            let entry = as_struct(value)?
+                .get_mut(&key)
+                .ok_or_else(|| Exception::invalid_field_access(&key))?;
             Ok(make_target(entry))
         })?;
         let pointer = self.pointer_to(&cell);
@@ -254,7 +287,8 @@ impl Process {
     fn store_moved(&mut self, t: Reg, v: Value) -> Result<(), Fault> {
         let slot = self.slot_mut(t)?;
         match (slot.as_ref(), &v) {
-            (Some(Value::Reference(_)), Value::Reference(_)) | (Some(Value::Reference(_)), Value::Target(_)) => {
+            (Some(Value::Reference(_)), Value::Reference(_))
+            | (Some(Value::Reference(_)), Value::Target(_)) => {
                 *slot = Some(v);
                 Ok(())
             }
@@ -329,4 +363,3 @@ impl Process {
         Ok(())
     }
 }
-

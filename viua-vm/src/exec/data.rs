@@ -20,8 +20,12 @@ impl Process {
     fn read_number(&self, r: Reg) -> Result<Num, Fault> {
         if let Ok(Some(v)) = self.slot_ref(r) {
             match v {
-                Value::Integer(i) if r.access != viua_bytecode::Access::Pointer => return Ok(Num::Int(*i)),
-                Value::Float(f) if r.access != viua_bytecode::Access::Pointer => return Ok(Num::Float(*f)),
+                Value::Integer(i) if r.access != viua_bytecode::Access::Pointer => {
+                    return Ok(Num::Int(*i))
+                }
+                Value::Float(f) if r.access != viua_bytecode::Access::Pointer => {
+                    return Ok(Num::Float(*f))
+                }
                 _ => {}
             }
         }
@@ -35,7 +39,12 @@ impl Process {
     }
 
     /// Runs `f` on the bytes of a String (`want_text == false`) or Text operand.
-    fn with_bytes<R>(&self, r: Reg, want_text: bool, f: impl FnOnce(&[u8]) -> R) -> Result<R, Fault> {
+    fn with_bytes<R>(
+        &self,
+        r: Reg,
+        want_text: bool,
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> Result<R, Fault> {
         let source = self.read(r)?;
         let value = source.value();
         match (&*value, want_text) {
@@ -56,7 +65,12 @@ impl Process {
     }
 
     pub(super) fn op_float(&mut self, t: Reg, index: u32) -> Result<(), Fault> {
-        let f = self.program.floats.get(index as usize).copied().unwrap_or(0.0);
+        let f = self
+            .program
+            .floats
+            .get(index as usize)
+            .copied()
+            .unwrap_or(0.0);
         self.store(t, Value::Float(f))
     }
 
@@ -80,14 +94,22 @@ impl Process {
                     };
                     (String::from_utf8_lossy(bytes).into_owned(), parsed)
                 })?;
-                let function = if kind == Conversion::Stoi { "stoi" } else { "stof" };
+                let function = if kind == Conversion::Stoi {
+                    "stoi"
+                } else {
+                    "stof"
+                };
                 match parsed {
                     Ok(v) => v,
                     Err(ParseFault::InvalidArgument) => {
-                        return Err(Exception::error(format!("invalid argument for {function}: {name}")))
+                        return Err(Exception::error(format!(
+                            "invalid argument for {function}: {name}"
+                        )))
                     }
                     Err(ParseFault::OutOfRange) => {
-                        return Err(Exception::error(format!("out of range for {function}: {name}")))
+                        return Err(Exception::error(format!(
+                            "out of range for {function}: {name}"
+                        )))
                     }
                 }
             }
@@ -137,7 +159,13 @@ impl Process {
         self.store(t, result)
     }
 
-    pub(super) fn op_compare(&mut self, op: Comparison, t: Reg, a: Reg, b: Reg) -> Result<(), Fault> {
+    pub(super) fn op_compare(
+        &mut self,
+        op: Comparison,
+        t: Reg,
+        a: Reg,
+        b: Reg,
+    ) -> Result<(), Fault> {
         let (x, y) = (self.read_number(a)?, self.read_number(b)?);
         let ordering = match x {
             Num::Int(x) => Some(x.cmp(&match y {
@@ -154,7 +182,12 @@ impl Process {
     }
 
     pub(super) fn op_string(&mut self, t: Reg, index: u32) -> Result<(), Fault> {
-        let bytes = self.program.strings.get(index as usize).cloned().unwrap_or_default();
+        let bytes = self
+            .program
+            .strings
+            .get(index as usize)
+            .cloned()
+            .unwrap_or_default();
         self.store(t, Value::string(bytes))
     }
 
@@ -183,15 +216,24 @@ impl Process {
     pub(super) fn op_text(&mut self, op: TextBinary, t: Reg, a: Reg, b: Reg) -> Result<(), Fault> {
         let result = match op {
             TextBinary::At => {
-                let (length, chars) =
-                    self.with_bytes(a, true, |x| (text::length(x), text::chars(x).into_iter().map(<[u8]>::to_vec).collect::<Vec<_>>()))?;
+                let (length, chars) = self.with_bytes(a, true, |x| {
+                    (
+                        text::length(x),
+                        text::chars(x)
+                            .into_iter()
+                            .map(<[u8]>::to_vec)
+                            .collect::<Vec<_>>(),
+                    )
+                })?;
                 let index = text::convert_index(self.read_integer(b)?, length);
                 match chars.get(index as usize) {
                     Some(c) if index < length as u64 => Value::text(c.clone()),
                     _ => {
                         return Err(Exception::new(
                             "Out_of_range",
-                            format!("index {index} is out of range for string of {length} characters"),
+                            format!(
+                                "index {index} is out of range for string of {length} characters"
+                            ),
                         ))
                     }
                 }
@@ -234,14 +276,25 @@ impl Process {
         self.store(t, Value::Boolean(!truth))
     }
 
-    pub(super) fn op_logic(&mut self, t: Reg, a: Reg, b: Reg, conjunction: bool) -> Result<(), Fault> {
+    pub(super) fn op_logic(
+        &mut self,
+        t: Reg,
+        a: Reg,
+        b: Reg,
+        conjunction: bool,
+    ) -> Result<(), Fault> {
         let x = self.read(a)?.value().truthy();
         let y = self.read(b)?.value().truthy();
         self.store(t, Value::Boolean(if conjunction { x && y } else { x || y }))
     }
 
     pub(super) fn op_atom(&mut self, t: Reg, index: u32) -> Result<(), Fault> {
-        let bytes = self.program.atoms.get(index as usize).cloned().unwrap_or_default();
+        let bytes = self
+            .program
+            .atoms
+            .get(index as usize)
+            .cloned()
+            .unwrap_or_default();
         self.store(t, Value::atom(bytes))
     }
 

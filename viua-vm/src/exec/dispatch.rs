@@ -3,36 +3,89 @@
 
 use std::sync::Arc;
 
-use super::{Process, StepOutcome};
+use super::{fast, Process, StepOutcome};
 use crate::exception::{Exception, Fault, ThrowPoint};
 use crate::load::{CodeRef, Insn};
 
 impl Process {
     /// Runs at most `budget` instructions; returns early when the process finishes or dies.
+    ///
+    /// The inner loop keeps the code slice, the instruction pointer and the current frame's
+    /// local range in locals and runs the hot integer, comparison and branch forms inline on
+    /// `local` registers; everything else (and every case the fast forms do not cover, e.g.
+    /// a reference register or a Float operand) goes through [`Process::execute`], after
+    /// which the loop reloads its state.
     pub fn step(&mut self, budget: u32) -> StepOutcome {
+        if self.terminated {
+            return StepOutcome::Finished;
+        }
         if let Some(done) = self.finished.take() {
+            self.terminated = true;
             return done;
         }
         let program = Arc::clone(&self.program);
-        for _ in 0..budget {
-            let Some(stack) = self.stacks.last_mut() else {
-                return StepOutcome::Halted;
+        let mut budget = budget;
+        loop {
+            let Some(stack) = self.stacks.last() else {
+                self.terminated = true;
+                return StepOutcome::Finished;
             };
-            let (at, ip) = (stack.code, stack.ip);
-            stack.ip = ip + 1;
-            let result = match program.code(at).code.get(ip as usize) {
+            let (at, mut ip) = (stack.code, stack.ip);
+            let (base, len, ranges) =
+                stack
+                    .frames
+                    .last()
+                    .map_or((0, 0, fast::Ranges::default()), |f| {
+                        let args = stack
+                            .pending
+                            .map_or((0, 0), |(b, l)| (b as usize, l as usize));
+                        let params = (f.params_base as usize, f.params_len as usize);
+                        (
+                            f.locals_base as usize,
+                            f.locals_len as usize,
+                            fast::Ranges { params, args },
+                        )
+                    });
+            let code = &program.code(at).code[..];
+            loop {
+                if budget == 0 {
+                    if let Some(stack) = self.stacks.last_mut() {
+                        stack.ip = ip;
+                    }
+                    return StepOutcome::Yielded;
+                }
+                budget -= 1;
+                let Some(&insn) = code.get(ip as usize) else {
+                    break;
+                };
+                if fast::run(&mut self.values, base, len, insn, &mut ip)
+                    || fast::run_transfer(&mut self.values, base, len, &ranges, insn, &mut ip)
+                {
+                    continue;
+                }
+                break;
+            }
+            if let Some(stack) = self.stacks.last_mut() {
+                stack.ip = ip + 1;
+            }
+            let result = match code.get(ip as usize) {
                 Some(&insn) => self.execute(insn, at, ip),
-                None => Err(Exception::error("instruction pointer beyond the end of the code")),
+                None => Err(Exception::error(
+                    "instruction pointer beyond the end of the code",
+                )),
             };
             if let Err(mut e) = result {
-                e.throw_points.push(ThrowPoint { code: at, instruction: ip });
+                e.throw_points.push(ThrowPoint {
+                    code: at,
+                    instruction: ip,
+                });
                 self.raise(e);
             }
             if let Some(done) = self.finished.take() {
+                self.terminated = true;
                 return done;
             }
         }
-        StepOutcome::Yielded
     }
 
     fn execute(&mut self, insn: Insn, at: CodeRef, ip: u32) -> Result<(), Fault> {

@@ -56,9 +56,18 @@ pub struct TryFrame {
 /// What a stack was doing when it started a deferred call.
 #[derive(Debug)]
 pub enum Continuation {
-    Return { value: Option<Value> },
-    Tailcall { function: u32, closure: Option<ClosureRegisters> },
-    Unwind { exception: Fault, catch: Option<Catch>, next: usize },
+    Return {
+        value: Option<Value>,
+    },
+    Tailcall {
+        function: u32,
+        closure: Option<ClosureRegisters>,
+    },
+    Unwind {
+        exception: Fault,
+        catch: Option<Catch>,
+        next: usize,
+    },
 }
 
 /// Where an exception will be caught.

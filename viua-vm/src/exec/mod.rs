@@ -9,6 +9,7 @@ mod calls;
 mod containers;
 mod data;
 mod dispatch;
+mod fast;
 mod frame;
 mod registers;
 mod unwind;
@@ -32,6 +33,8 @@ pub const MAX_STACK_DEPTH: usize = 8192;
 pub enum StepOutcome {
     /// The budget ran out; call `step` again.
     Yielded,
+    /// `step` was called on a process that had already finished.
+    Finished,
     /// The first frame returned; its `%0 local` is the result.
     Returned(Option<Value>),
     /// `halt` was executed.
@@ -62,6 +65,8 @@ pub struct Process {
     /// Bytes written by `print`/`echo`, flushed by `step`.
     pub(crate) output: Vec<u8>,
     pub(crate) finished: Option<StepOutcome>,
+    /// Set once a final outcome has been returned; a finished process stays finished.
+    pub(crate) terminated: bool,
 }
 
 impl Process {
@@ -89,6 +94,7 @@ impl Process {
             statics: HashMap::new(),
             output: Vec::new(),
             finished: None,
+            terminated: false,
         }
     }
 
@@ -96,13 +102,21 @@ impl Process {
     /// vector (executable path first) as Strings (RUNTIME.md §3.1).
     pub fn main(program: Arc<Program>, entry: u32, args: Vec<String>) -> Process {
         let mut p = Process::new(program, 0, entry, Vec::new());
-        let argv = args.into_iter().map(|a| Value::string(a.into_bytes())).collect();
+        let argv = args
+            .into_iter()
+            .map(|a| Value::string(a.into_bytes()))
+            .collect();
         p.values = vec![None, Some(Value::Vector(Box::new(argv)))];
         if let Some(f) = p.stacks[0].frames.last_mut() {
             f.locals_len = 2;
             f.has_locals = true;
         }
         p
+    }
+
+    /// Whether `step` has returned a final outcome (a returned, halted or dead process).
+    pub fn is_finished(&self) -> bool {
+        self.terminated
     }
 
     pub fn pid(&self) -> u64 {

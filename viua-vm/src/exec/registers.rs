@@ -50,7 +50,9 @@ impl Source<'_> {
 /// Dereferences a pointer value (ISA-DATA §2.11).
 pub fn dereference(pointer: &Value) -> Result<Cell, Fault> {
     match pointer {
-        Value::Pointer(p) => p.check().ok_or_else(|| Exception::new("Expired_pointer", "")),
+        Value::Pointer(p) => p
+            .check()
+            .ok_or_else(|| Exception::new("Expired_pointer", "")),
         other => Err(Exception::new(
             "Not_a_pointer",
             format!("dereferenced value is not a pointer: {}", other.type_name()),
@@ -84,12 +86,19 @@ impl Process {
     }
 
     fn set_mut(&mut self, set: RegisterSet) -> &mut [Register] {
-        let Some(stack) = self.stacks.last() else { return &mut [] };
+        let Some(stack) = self.stacks.last() else {
+            return &mut [];
+        };
         let range = match set {
             RegisterSet::Global => return &mut self.globals,
             RegisterSet::Static => {
-                let Some(f) = stack.frames.last() else { return &mut [] };
-                return self.statics.entry(f.function).or_insert_with(|| crate::value::empty_registers(STATIC_REGISTERS).into());
+                let Some(f) = stack.frames.last() else {
+                    return &mut [];
+                };
+                return self
+                    .statics
+                    .entry(f.function)
+                    .or_insert_with(|| crate::value::empty_registers(STATIC_REGISTERS).into());
             }
             RegisterSet::Local => match stack.frames.last() {
                 Some(f) => (f.locals_base, f.locals_len),
@@ -109,12 +118,15 @@ impl Process {
 
     /// Resolves `@N` to the index it names, reading register N of `set`.
     fn indirect_index(registers: &[Register], r: Reg) -> Result<usize, Fault> {
-        let slot = registers.get(r.index as usize).ok_or_else(|| out_of_bounds(r.index as usize))?;
+        let slot = registers
+            .get(r.index as usize)
+            .ok_or_else(|| out_of_bounds(r.index as usize))?;
         let value = slot.as_ref().ok_or_else(|| null_register(r.index))?;
         match &*value.resolve() {
-            Value::Integer(k) if *k < 0 => {
-                Err(Exception::new("Invalid_register_index", "registers cannot be negative"))
-            }
+            Value::Integer(k) if *k < 0 => Err(Exception::new(
+                "Invalid_register_index",
+                "registers cannot be negative",
+            )),
             Value::Integer(k) => Ok(*k as usize),
             other => Err(Exception::type_error("Integer", other)),
         }
@@ -153,8 +165,18 @@ impl Process {
 
     /// Reads a source operand (ISA-DATA §3.2).
     pub fn read(&self, r: Reg) -> Result<Source<'_>, Fault> {
-        let direct = Reg { access: if r.access == Access::Pointer { Access::Direct } else { r.access }, ..r };
-        let value = self.slot_ref(direct)?.as_ref().ok_or_else(|| null_register(r.index))?;
+        let direct = Reg {
+            access: if r.access == Access::Pointer {
+                Access::Direct
+            } else {
+                r.access
+            },
+            ..r
+        };
+        let value = self
+            .slot_ref(direct)?
+            .as_ref()
+            .ok_or_else(|| null_register(r.index))?;
         if r.access != Access::Pointer {
             return Ok(Source::Borrowed(value));
         }
@@ -203,7 +225,11 @@ impl Process {
     }
 
     /// Runs `f` on a value operand in place (`*N` modifies the pointed-to value).
-    pub fn modify<R>(&mut self, r: Reg, f: impl FnOnce(&mut Value) -> Result<R, Fault>) -> Result<R, Fault> {
+    pub fn modify<R>(
+        &mut self,
+        r: Reg,
+        f: impl FnOnce(&mut Value) -> Result<R, Fault>,
+    ) -> Result<R, Fault> {
         if r.access == Access::Pointer {
             let cell = match self.read(r)? {
                 Source::Pointed(c) => c,
@@ -233,13 +259,17 @@ impl Process {
             };
         }
         let slot = self.slot_mut(r)?;
-        Ok(make_target(slot.as_mut().ok_or_else(|| null_register(r.index))?))
+        Ok(make_target(
+            slot.as_mut().ok_or_else(|| null_register(r.index))?,
+        ))
     }
 }
 
 #[cold]
 fn unreachable_cell<T>() -> Result<T, Fault> {
-    Err(Exception::error("internal error: pointer operand without a target"))
+    Err(Exception::error(
+        "internal error: pointer operand without a target",
+    ))
 }
 
 /// Replaces the value inside a cell, unwrapping a cell value so cells never nest.

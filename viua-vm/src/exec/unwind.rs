@@ -10,7 +10,13 @@ use crate::value::Value;
 impl Process {
     pub(super) fn op_jump(&mut self, at: CodeRef, ip: u32, target: u32) -> Result<(), Fault> {
         if target == ip {
-            let byte = self.program.code(at).offsets.get(ip as usize).copied().unwrap_or(0);
+            let byte = self
+                .program
+                .code(at)
+                .offsets
+                .get(ip as usize)
+                .copied()
+                .unwrap_or(0);
             return Err(Exception::error(format!(
                 "aborting: JUMP instruction pointing to itself at byte {byte} (0x{byte:08x})"
             )));
@@ -19,7 +25,13 @@ impl Process {
         Ok(())
     }
 
-    pub(super) fn op_if(&mut self, ip: u32, c: Reg, on_true: u32, on_false: u32) -> Result<(), Fault> {
+    pub(super) fn op_if(
+        &mut self,
+        ip: u32,
+        c: Reg,
+        on_true: u32,
+        on_false: u32,
+    ) -> Result<(), Fault> {
         let truth = self.read(c)?.value().truthy();
         let target = if truth { on_true } else { on_false };
         if target == ip {
@@ -30,7 +42,9 @@ impl Process {
     }
 
     pub(super) fn op_throw(&mut self, r: Reg) -> Result<(), Fault> {
-        let value = self.take(r)?.ok_or_else(|| Exception::error("throw from null register"))?;
+        let value = self
+            .take(r)?
+            .ok_or_else(|| Exception::error("throw from null register"))?;
         let value = value.into_plain().unwrap_or_else(|shared| shared);
         match value {
             Value::Exception(e) => Err(e),
@@ -41,14 +55,19 @@ impl Process {
     pub(super) fn op_try(&mut self) -> Result<(), Fault> {
         let stack = self.stack_mut()?;
         if stack.pending_try.is_some() {
-            return Err(Exception::error("new try frame requested while last one is unused"));
+            return Err(Exception::error(
+                "new try frame requested while last one is unused",
+            ));
         }
         stack.pending_try = Some(Vec::new());
         Ok(())
     }
 
     fn label(&self, id: u32) -> &str {
-        self.program.labels.get(id as usize).map_or("", String::as_str)
+        self.program
+            .labels
+            .get(id as usize)
+            .map_or("", String::as_str)
     }
 
     pub(super) fn op_catch(&mut self, tag: u32, block: BlockRef) -> Result<(), Fault> {
@@ -74,13 +93,21 @@ impl Process {
         let block = match block {
             BlockRef::Block(b) => b,
             BlockRef::Unknown(name) => {
-                return Err(Exception::error(format!("cannot enter undefined block: {}", self.label(name))))
+                return Err(Exception::error(format!(
+                    "cannot enter undefined block: {}",
+                    self.label(name)
+                )))
             }
         };
         let stack = self.stack_mut()?;
         let catchers = stack.pending_try.take().unwrap_or_default();
         let frame = stack.frames.len().saturating_sub(1);
-        stack.try_frames.push(TryFrame { frame, resume: (stack.code, stack.ip), catchers, handling: false });
+        stack.try_frames.push(TryFrame {
+            frame,
+            resume: (stack.code, stack.ip),
+            catchers,
+            handling: false,
+        });
         stack.code = CodeRef::Block(block);
         stack.ip = 0;
         Ok(())
@@ -88,7 +115,10 @@ impl Process {
 
     pub(super) fn op_leave(&mut self) -> Result<(), Fault> {
         let stack = self.stack_mut()?;
-        let tf = stack.try_frames.pop().ok_or_else(|| Exception::error("bad leave: no block has been entered"))?;
+        let tf = stack
+            .try_frames
+            .pop()
+            .ok_or_else(|| Exception::error("bad leave: no block has been entered"))?;
         (stack.code, stack.ip) = tf.resume;
         Ok(())
     }
@@ -102,7 +132,12 @@ impl Process {
         }
     }
 
-    pub(super) fn op_exception(&mut self, t: Reg, tag: Reg, value: Option<Reg>) -> Result<(), Fault> {
+    pub(super) fn op_exception(
+        &mut self,
+        t: Reg,
+        tag: Reg,
+        value: Option<Reg>,
+    ) -> Result<(), Fault> {
         let tag = String::from_utf8_lossy(&self.read_atom(tag)?).into_owned();
         let value = match value {
             Some(v) => self.take(v)?,
@@ -127,7 +162,9 @@ impl Process {
         let value = self.modify(e, |v| match v {
             Value::Exception(ex) => match ex.value.take() {
                 Some(inner) => Ok(inner),
-                None if !ex.description().is_empty() => Ok(Value::text(ex.description().as_bytes().to_vec())),
+                None if !ex.description().is_empty() => {
+                    Ok(Value::text(ex.description().as_bytes().to_vec()))
+                }
                 None => Err(Exception::new("Empty_exception", "exception has no value")),
             },
             other => Err(Exception::type_error("Exception", other)),
@@ -137,7 +174,9 @@ impl Process {
 
     /// Starts unwinding the active stack with `exception` (its throw point already recorded).
     pub(crate) fn raise(&mut self, exception: Fault) {
-        let Some(stack) = self.stacks.last_mut() else { return };
+        let Some(stack) = self.stacks.last_mut() else {
+            return;
+        };
         if let Some((base, _)) = stack.pending.take() {
             self.values.truncate(base as usize);
         }
@@ -149,7 +188,11 @@ impl Process {
             }
             for &(tag, block) in &tf.catchers {
                 if self.label(tag) == exception.tag {
-                    catch = Some(Catch { try_frame: i, frame: tf.frame, block });
+                    catch = Some(Catch {
+                        try_frame: i,
+                        frame: tf.frame,
+                        block,
+                    });
                     break 'search;
                 }
             }
@@ -160,12 +203,23 @@ impl Process {
 
     /// Runs the deferred calls of the frames being unwound (innermost first), then either
     /// enters the catcher or lets the process die.
-    pub(super) fn continue_unwind(&mut self, exception: Fault, catch: Option<Catch>, mut next: usize) {
+    pub(super) fn continue_unwind(
+        &mut self,
+        exception: Fault,
+        catch: Option<Catch>,
+        mut next: usize,
+    ) {
         let lowest = catch.map_or(0, |c| c.frame + 1);
-        let Some(stack) = self.stacks.last_mut() else { return };
+        let Some(stack) = self.stacks.last_mut() else {
+            return;
+        };
         while next >= lowest && next < stack.frames.len() {
             if let Some(d) = stack.frames[next].deferred.pop() {
-                stack.cont = Some(Continuation::Unwind { exception, catch, next });
+                stack.cont = Some(Continuation::Unwind {
+                    exception,
+                    catch,
+                    next,
+                });
                 self.start_deferred(d);
                 return;
             }
@@ -176,10 +230,16 @@ impl Process {
         }
         match catch {
             Some(c) => {
-                while self.stacks.last().is_some_and(|s| s.frames.len() > c.frame + 1) {
+                while self
+                    .stacks
+                    .last()
+                    .is_some_and(|s| s.frames.len() > c.frame + 1)
+                {
                     self.pop_frame();
                 }
-                let Some(stack) = self.stacks.last_mut() else { return };
+                let Some(stack) = self.stacks.last_mut() else {
+                    return;
+                };
                 stack.try_frames.truncate(c.try_frame + 1);
                 if let Some(tf) = stack.try_frames.last_mut() {
                     tf.handling = true;

@@ -73,6 +73,9 @@ impl Program {
 
     /// Index of a function by name.
     pub fn function_index(&self, name: &str) -> Option<u32> {
-        self.functions.iter().position(|f| f.name == name).map(|i| i as u32)
+        self.functions
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| i as u32)
     }
 }

@@ -40,8 +40,18 @@ pub(super) fn translate(module: &Module, path: &str) -> Result<Program, LoadErro
             labels: Vec::new(),
             entry: module.entry,
         },
-        function_by_name: module.functions.iter().enumerate().map(|(i, f)| (f.name.as_str(), i as u32)).collect(),
-        block_by_name: module.blocks.iter().enumerate().map(|(i, b)| (b.name.as_str(), i as u32)).collect(),
+        function_by_name: module
+            .functions
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.as_str(), i as u32))
+            .collect(),
+        block_by_name: module
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.name.as_str(), i as u32))
+            .collect(),
         name_ids: HashMap::new(),
         label_ids: HashMap::new(),
         constant_ids: HashMap::new(),
@@ -54,13 +64,23 @@ pub(super) fn translate(module: &Module, path: &str) -> Result<Program, LoadErro
     let (block_offsets, function_offsets, _) = size::layout(module);
     for (i, b) in module.blocks.iter().enumerate() {
         let code = t.translate_code(&b.code)?;
-        let offsets = size::instruction_offsets(module, &b.code, block_offsets[i]).into_boxed_slice();
-        t.program.blocks.push(Code { name: b.name.clone(), code, offsets });
+        let offsets =
+            size::instruction_offsets(module, &b.code, block_offsets[i]).into_boxed_slice();
+        t.program.blocks.push(Code {
+            name: b.name.clone(),
+            code,
+            offsets,
+        });
     }
     for (i, f) in module.functions.iter().enumerate() {
         let code = t.translate_code(&f.code)?;
-        let offsets = size::instruction_offsets(module, &f.code, function_offsets[i]).into_boxed_slice();
-        t.program.functions.push(Code { name: f.name.clone(), code, offsets });
+        let offsets =
+            size::instruction_offsets(module, &f.code, function_offsets[i]).into_boxed_slice();
+        t.program.functions.push(Code {
+            name: f.name.clone(),
+            code,
+            offsets,
+        });
     }
     Ok(t.program)
 }
@@ -78,7 +98,13 @@ impl<'m> Translator<'m> {
         let mut out = Vec::with_capacity(code.len());
         for ins in code {
             let insn = self.translate_one(ins)?;
-            let check = |t: u32| if t < len { Ok(()) } else { Err(bad("jump target out of range")) };
+            let check = |t: u32| {
+                if t < len {
+                    Ok(())
+                } else {
+                    Err(bad("jump target out of range"))
+                }
+            };
             match insn {
                 Insn::Jump(t) => check(t)?,
                 Insn::If(_, a, b) => {
@@ -98,7 +124,10 @@ impl<'m> Translator<'m> {
         }
         let id = self.program.names.len() as u32;
         let function = self.function_by_name.get(name).copied();
-        self.program.names.push(Arc::new(FunctionName { name: name.to_string(), function }));
+        self.program.names.push(Arc::new(FunctionName {
+            name: name.to_string(),
+            function,
+        }));
         self.name_ids.insert(name.to_string(), id);
         id
     }
@@ -114,11 +143,15 @@ impl<'m> Translator<'m> {
     }
 
     fn bytes(&self, c: u32) -> Result<&'m [u8], LoadError> {
-        self.module.bytes(c).ok_or_else(|| bad("constant is not a byte literal"))
+        self.module
+            .bytes(c)
+            .ok_or_else(|| bad("constant is not a byte literal"))
     }
 
     fn name(&self, c: u32) -> Result<&'m str, LoadError> {
-        self.module.name(c).ok_or_else(|| bad("constant is not a name"))
+        self.module
+            .name(c)
+            .ok_or_else(|| bad("constant is not a name"))
     }
 
     /// Index into one of the decoded-literal tables, decoding each constant once.
@@ -135,7 +168,11 @@ impl<'m> Translator<'m> {
             }
             1 => {
                 let decoded = decode_text_escapes(bytes);
-                p.texts.push(if validate_utf8(&decoded) { Some(decoded) } else { None });
+                p.texts.push(if validate_utf8(&decoded) {
+                    Some(decoded)
+                } else {
+                    None
+                });
                 p.texts.len()
             }
             2 => {
@@ -204,10 +241,24 @@ impl<'m> Translator<'m> {
             Operand::Text(c) | Operand::Atom(c) | Operand::Bits(c) | Operand::Function(c) => Ok(*c),
             _ => Err(bad("expected a literal")),
         };
-        let fixed = |flavour, op| Ok::<_, LoadError>(Insn::FixedArith(flavour, op, r(0)?, r(1)?, r(2)?));
-        let step = |flavour, up| Ok::<_, LoadError>(Insn::FixedStep { flavour, up, target: r(0)? });
-        let cmp_bits =
-            |op, signed| Ok::<_, LoadError>(Insn::BitsCompare { op, signed, target: r(0)?, lhs: r(1)?, rhs: r(2)? });
+        let fixed =
+            |flavour, op| Ok::<_, LoadError>(Insn::FixedArith(flavour, op, r(0)?, r(1)?, r(2)?));
+        let step = |flavour, up| {
+            Ok::<_, LoadError>(Insn::FixedStep {
+                flavour,
+                up,
+                target: r(0)?,
+            })
+        };
+        let cmp_bits = |op, signed| {
+            Ok::<_, LoadError>(Insn::BitsCompare {
+                op,
+                signed,
+                target: r(0)?,
+                lhs: r(1)?,
+                rhs: r(2)?,
+            })
+        };
         Ok(match ins.opcode {
             O::Nop => Insn::Nop,
             O::Izero => Insn::Izero(r(0)?),
@@ -287,8 +338,16 @@ impl<'m> Translator<'m> {
             O::Shr => Insn::Shift(Shift::Shr, rv(0)?, r(1)?, r(2)?),
             O::Ashl => Insn::Shift(Shift::Ashl, rv(0)?, r(1)?, r(2)?),
             O::Ashr => Insn::Shift(Shift::Ashr, rv(0)?, r(1)?, r(2)?),
-            O::Rol => Insn::Rotate { left: true, target: r(0)?, count: r(1)? },
-            O::Ror => Insn::Rotate { left: false, target: r(0)?, count: r(1)? },
+            O::Rol => Insn::Rotate {
+                left: true,
+                target: r(0)?,
+                count: r(1)?,
+            },
+            O::Ror => Insn::Rotate {
+                left: false,
+                target: r(0)?,
+                count: r(1)?,
+            },
             O::Bitseq => cmp_bits(Comparison::Eq, false)?,
             O::Bitslt => cmp_bits(Comparison::Lt, false)?,
             O::Bitslte => cmp_bits(Comparison::Lte, false)?,
@@ -393,7 +452,11 @@ impl<'m> Translator<'m> {
 }
 
 fn reg_of(r: viua_bytecode::RegisterRef) -> Reg {
-    Reg { index: r.index, set: r.set, access: r.access }
+    Reg {
+        index: r.index,
+        set: r.set,
+        access: r.access,
+    }
 }
 
 #[cfg(test)]
@@ -402,7 +465,11 @@ mod tests {
 
     #[test]
     fn instructions_are_compact() {
-        assert!(std::mem::size_of::<Insn>() <= 20, "{}", std::mem::size_of::<Insn>());
+        assert!(
+            std::mem::size_of::<Insn>() <= 20,
+            "{}",
+            std::mem::size_of::<Insn>()
+        );
         assert_eq!(std::mem::size_of::<Reg>(), 4);
     }
 }

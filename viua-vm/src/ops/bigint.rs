@@ -19,7 +19,9 @@ fn trim(m: &mut Vec<u32>) {
 }
 
 fn cmp_mag(a: &[u32], b: &[u32]) -> Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.iter().rev().cmp(b.iter().rev()))
+    a.len()
+        .cmp(&b.len())
+        .then_with(|| a.iter().rev().cmp(b.iter().rev()))
 }
 
 fn add_mag(a: &[u32], b: &[u32]) -> Vec<u32> {
@@ -39,8 +41,8 @@ fn add_mag(a: &[u32], b: &[u32]) -> Vec<u32> {
 fn sub_mag(a: &[u32], b: &[u32]) -> Vec<u32> {
     let mut out = Vec::with_capacity(a.len());
     let mut borrow = 0i64;
-    for i in 0..a.len() {
-        let mut d = i64::from(a[i]) - i64::from(*b.get(i).unwrap_or(&0)) - borrow;
+    for (i, &x) in a.iter().enumerate() {
+        let mut d = i64::from(x) - i64::from(*b.get(i).unwrap_or(&0)) - borrow;
         borrow = 0;
         if d < 0 {
             d += 1 << 32;
@@ -110,7 +112,10 @@ fn divmod_mag(a: &[u32], b: &[u32]) -> (Vec<u32>, Vec<u32>) {
 
 impl BigInt {
     pub fn zero() -> BigInt {
-        BigInt { negative: false, magnitude: Vec::new() }
+        BigInt {
+            negative: false,
+            magnitude: Vec::new(),
+        }
     }
 
     pub fn from_i128(v: i128) -> BigInt {
@@ -120,13 +125,19 @@ impl BigInt {
             magnitude.push(m as u32);
             m >>= 32;
         }
-        BigInt { negative: v < 0, magnitude }
+        BigInt {
+            negative: v < 0,
+            magnitude,
+        }
     }
 
     fn from_parts(negative: bool, mut magnitude: Vec<u32>) -> BigInt {
         trim(&mut magnitude);
         let negative = negative && !magnitude.is_empty();
-        BigInt { negative, magnitude }
+        BigInt {
+            negative,
+            magnitude,
+        }
     }
 
     /// 2^n.
@@ -183,7 +194,9 @@ impl BigInt {
             return BigInt::from_parts(self.negative, add_mag(&self.magnitude, &other.magnitude));
         }
         match cmp_mag(&self.magnitude, &other.magnitude) {
-            Ordering::Less => BigInt::from_parts(other.negative, sub_mag(&other.magnitude, &self.magnitude)),
+            Ordering::Less => {
+                BigInt::from_parts(other.negative, sub_mag(&other.magnitude, &self.magnitude))
+            }
             _ => BigInt::from_parts(self.negative, sub_mag(&self.magnitude, &other.magnitude)),
         }
     }
@@ -193,7 +206,10 @@ impl BigInt {
     }
 
     pub fn mul(&self, other: &BigInt) -> BigInt {
-        BigInt::from_parts(self.negative != other.negative, mul_mag(&self.magnitude, &other.magnitude))
+        BigInt::from_parts(
+            self.negative != other.negative,
+            mul_mag(&self.magnitude, &other.magnitude),
+        )
     }
 
     /// Division truncating toward zero; `None` for a zero divisor.

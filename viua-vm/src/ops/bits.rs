@@ -13,7 +13,9 @@ pub struct Bits {
 
 impl Bits {
     pub fn zeros(width: usize) -> Bits {
-        Bits { bits: vec![false; width] }
+        Bits {
+            bits: vec![false; width],
+        }
     }
 
     /// From bytes given most significant byte first (the bytecode constant form).
@@ -42,12 +44,18 @@ impl Bits {
 
     /// The print form: most significant bit first.
     pub fn render(&self) -> String {
-        self.bits.iter().rev().map(|&b| if b { '1' } else { '0' }).collect()
+        self.bits
+            .iter()
+            .rev()
+            .map(|&b| if b { '1' } else { '0' })
+            .collect()
     }
 
     /// `bits_of_integer` for a non-negative integer: its 64-bit pattern.
     pub fn of_integer(n: i64) -> Bits {
-        Bits { bits: (0..64).map(|i| (n >> i) & 1 == 1).collect() }
+        Bits {
+            bits: (0..64).map(|i| (n >> i) & 1 == 1).collect(),
+        }
     }
 
     /// `integer_of_bits`: set bits fold onto bit `i mod 64`; no sign extension.
@@ -70,7 +78,9 @@ impl Bits {
     }
 
     pub fn from_big(value: &BigInt, width: usize) -> Bits {
-        Bits { bits: value.to_bits(width) }
+        Bits {
+            bits: value.to_bits(width),
+        }
     }
 }
 
@@ -99,7 +109,9 @@ pub fn bitwise(op: Bitwise, a: &Bits, b: &Bits) -> Bits {
 }
 
 pub fn bitnot(a: &Bits) -> Bits {
-    Bits { bits: a.bits.iter().map(|b| !b).collect() }
+    Bits {
+        bits: a.bits.iter().map(|b| !b).collect(),
+    }
 }
 
 /// Which shift.
@@ -144,7 +156,9 @@ pub fn shift(op: Shift, s: &mut Bits, n: usize) -> Result<Bits, ShiftFault> {
         old[w - n..].to_vec()
     } else {
         let fill = op == Shift::Ashr && sign;
-        s.bits = (0..w).map(|i| if i + n < w { old[i + n] } else { fill }).collect();
+        s.bits = (0..w)
+            .map(|i| if i + n < w { old[i + n] } else { fill })
+            .collect();
         old[..n].to_vec()
     };
     if op == Shift::Ashl {
@@ -158,7 +172,7 @@ pub fn shift(op: Shift, s: &mut Bits, n: usize) -> Result<Bits, ShiftFault> {
 /// Rotates in place by `n mod width` (left when `left`); by 0 leaves the value unchanged.
 pub fn rotate(s: &mut Bits, n: usize, left: bool) {
     let w = s.width();
-    if w == 0 || n % w == 0 {
+    if n.checked_rem(w).unwrap_or(0) == 0 {
         return;
     }
     let k = n % w;
@@ -183,7 +197,9 @@ mod tests {
     use super::*;
 
     fn b(s: &str) -> Bits {
-        Bits { bits: s.chars().rev().map(|c| c == '1').collect() }
+        Bits {
+            bits: s.chars().rev().map(|c| c == '1').collect(),
+        }
     }
 
     #[test]
@@ -205,9 +221,15 @@ mod tests {
         assert_eq!(shift(Shift::Shr, &mut s, 2).unwrap().render(), "01");
         assert_eq!(s.render(), "00100000");
         let mut s = b("10010111");
-        assert_eq!(shift(Shift::Shl, &mut s, 16).unwrap().render(), "1001011100000000");
+        assert_eq!(
+            shift(Shift::Shl, &mut s, 16).unwrap().render(),
+            "1001011100000000"
+        );
         let mut s = b("10010111");
-        assert_eq!(shift(Shift::Shr, &mut s, 16).unwrap().render(), "0000000010010111");
+        assert_eq!(
+            shift(Shift::Shr, &mut s, 16).unwrap().render(),
+            "0000000010010111"
+        );
         let mut s = b("10000000000000000000000001100000");
         assert_eq!(shift(Shift::Ashl, &mut s, 4).unwrap().render(), "1000");
         assert_eq!(s.render(), "10000000000000000000011000000000");

@@ -31,7 +31,10 @@ pub enum Flavour {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArithFault {
     /// Checked overflow; the operation name (`Addition`, `Increment`, ...) and signedness.
-    Overflow { operation: &'static str, signed: bool },
+    Overflow {
+        operation: &'static str,
+        signed: bool,
+    },
     DivisionByZero,
     ZeroWidth,
     NoTermination,
@@ -78,7 +81,11 @@ pub fn binary(flavour: Flavour, op: ArithOp, a: &Bits, b: &Bits) -> Result<Bits,
     if signed && (width == 0 || b.width() == 0) {
         return Err(ArithFault::ZeroWidth);
     }
-    let (x, y) = if signed { (a.signed(), b.signed()) } else { (a.unsigned(), b.unsigned()) };
+    let (x, y) = if signed {
+        (a.signed(), b.signed())
+    } else {
+        (a.unsigned(), b.unsigned())
+    };
     let exact = match op {
         ArithOp::Add => x.add(&y),
         ArithOp::Sub => x.sub(&y),
@@ -108,13 +115,21 @@ pub fn step(flavour: Flavour, up: bool, s: &mut Bits) -> Result<(), ArithFault> 
 }
 
 /// Range check (checked) or clamp (saturating) of an exact result to `width` bits.
-fn settle(flavour: Flavour, operation: &'static str, exact: BigInt, width: usize) -> Result<Bits, ArithFault> {
+fn settle(
+    flavour: Flavour,
+    operation: &'static str,
+    exact: BigInt,
+    width: usize,
+) -> Result<Bits, ArithFault> {
     let signed = matches!(flavour, Flavour::CheckedSigned | Flavour::SaturatingSigned);
     let (min, max) = if signed {
         let half = BigInt::pow2(width - 1);
         (half.neg(), half.sub(&BigInt::from_i128(1)))
     } else {
-        (BigInt::zero(), BigInt::pow2(width).sub(&BigInt::from_i128(1)))
+        (
+            BigInt::zero(),
+            BigInt::pow2(width).sub(&BigInt::from_i128(1)),
+        )
     };
     let checked = matches!(flavour, Flavour::CheckedSigned | Flavour::CheckedUnsigned);
     let value = if exact < min {
@@ -159,8 +174,16 @@ fn wrapping_div(a: &Bits, b: &Bits) -> Result<Bits, ArithFault> {
     if unsigned_sext(a, w) == unsigned_sext(b, w) {
         return Ok(Bits::from_big(&BigInt::from_i128(1), wa));
     }
-    let d = if b.sign() { Bits::from_big(&b.signed().neg(), wb) } else { b.clone() };
-    let mut r = if a.sign() { Bits::from_big(&a.signed().neg(), wa) } else { a.clone() };
+    let d = if b.sign() {
+        Bits::from_big(&b.signed().neg(), wb)
+    } else {
+        b.clone()
+    };
+    let mut r = if a.sign() {
+        Bits::from_big(&a.signed().neg(), wa)
+    } else {
+        a.clone()
+    };
     let mut q = BigInt::zero();
     let limit_a = BigInt::pow2(wa);
     let big_d = unsigned_sext(&d, w);
@@ -239,7 +262,11 @@ mod tests {
                         let (lo, hi) = if signed { (-128, 127) } else { (0, 255) };
                         match flavour {
                             Flavour::Wrapping => {
-                                assert_eq!(got.unwrap().to_integer(), e.rem_euclid(256), "{x} {op:?} {y}")
+                                assert_eq!(
+                                    got.unwrap().to_integer(),
+                                    e.rem_euclid(256),
+                                    "{x} {op:?} {y}"
+                                )
                             }
                             Flavour::CheckedSigned | Flavour::CheckedUnsigned => {
                                 if (lo..=hi).contains(&e) {
@@ -258,7 +285,11 @@ mod tests {
 
     #[test]
     fn spec_examples() {
-        let div = |x, y| binary(Flavour::Wrapping, ArithOp::Div, &byte(x), &byte(y)).unwrap().render();
+        let div = |x, y| {
+            binary(Flavour::Wrapping, ArithOp::Div, &byte(x), &byte(y))
+                .unwrap()
+                .render()
+        };
         assert_eq!(div(-128, -1), "10000000");
         assert_eq!(div(-128, 127), "11111111");
         assert_eq!(div(127, -128), "00000000");
@@ -268,9 +299,17 @@ mod tests {
         let q = binary(Flavour::Wrapping, ArithOp::Div, &wide, &min8).unwrap();
         assert_eq!(q.render(), "0000000000000000");
         let two_hundred = Bits::from_big(&BigInt::from_i128(200), 16);
-        assert_eq!(binary(Flavour::Wrapping, ArithOp::Div, &min8, &two_hundred).unwrap().render(), "11111101");
+        assert_eq!(
+            binary(Flavour::Wrapping, ArithOp::Div, &min8, &two_hundred)
+                .unwrap()
+                .render(),
+            "11111101"
+        );
         let big = Bits::from_big(&BigInt::from_i128(256), 16);
-        assert_eq!(binary(Flavour::Wrapping, ArithOp::Div, &min8, &big), Err(ArithFault::NoTermination));
+        assert_eq!(
+            binary(Flavour::Wrapping, ArithOp::Div, &min8, &big),
+            Err(ArithFault::NoTermination)
+        );
         let mut s = byte(127);
         assert!(step(Flavour::CheckedSigned, true, &mut s).is_err());
         step(Flavour::Wrapping, true, &mut s).unwrap();

@@ -44,10 +44,16 @@ pub fn decode_text_escapes(body: &[u8]) -> Vec<u8> {
             out.push(e);
             i += 2;
         } else if body.len() >= i + 4 && body[i + 1..i + 4].iter().all(|&d| is_octal(d)) {
-            let v = body[i + 1..i + 4].iter().fold(0u32, |acc, &d| acc * 8 + u32::from(d - b'0'));
+            let v = body[i + 1..i + 4]
+                .iter()
+                .fold(0u32, |acc, &d| acc * 8 + u32::from(d - b'0'));
             out.push((v % 256) as u8);
             i += 4;
-        } else if c == b'x' && body.len() >= i + 4 && is_lower_hex(body[i + 2]) && is_lower_hex(body[i + 3]) {
+        } else if c == b'x'
+            && body.len() >= i + 4
+            && is_lower_hex(body[i + 2])
+            && is_lower_hex(body[i + 3])
+        {
             // The reference converts "0xhhc" with strtol, c being the following character.
             let mut v = hex_value(body[i + 2]) * 16 + hex_value(body[i + 3]);
             if let Some(&next) = body.get(i + 4) {

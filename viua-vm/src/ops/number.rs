@@ -18,7 +18,11 @@ pub fn f2i(x: f64) -> i64 {
 /// C `printf("%f", x)` with glibc: six decimals, `inf`, `nan` / `-nan`.
 pub fn format_float(x: f64) -> String {
     if x.is_nan() {
-        return if x.is_sign_negative() { "-nan".into() } else { "nan".into() };
+        return if x.is_sign_negative() {
+            "-nan".into()
+        } else {
+            "nan".into()
+        };
     }
     if x.is_infinite() {
         return if x < 0.0 { "-inf".into() } else { "inf".into() };
@@ -86,7 +90,11 @@ pub fn stof(s: &[u8]) -> Result<f64, ParseFault> {
         }
     }
     let rest = &s[i..];
-    let lower: Vec<u8> = rest.iter().take(8).map(|b| b.to_ascii_lowercase()).collect();
+    let lower: Vec<u8> = rest
+        .iter()
+        .take(8)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
     let sign = if negative { -1.0 } else { 1.0 };
     if lower.starts_with(b"inf") {
         return Ok(sign * f64::INFINITY);
@@ -95,7 +103,9 @@ pub fn stof(s: &[u8]) -> Result<f64, ParseFault> {
         return Ok(if negative { -f64::NAN } else { f64::NAN });
     }
     let (value, nonzero_digits) = if lower.starts_with(b"0x")
-        && rest.get(2).is_some_and(|c| c.is_ascii_hexdigit() || *c == b'.')
+        && rest
+            .get(2)
+            .is_some_and(|c| c.is_ascii_hexdigit() || *c == b'.')
     {
         parse_hex_float(&rest[2..]).ok_or(ParseFault::InvalidArgument)?
     } else {
@@ -141,8 +151,16 @@ fn parse_decimal_float(s: &[u8]) -> Option<(f64, bool)> {
         }
     }
     let text = std::str::from_utf8(&s[..end]).ok()?;
-    let text = if text.starts_with('.') { format!("0{text}") } else { text.to_string() };
-    let text = if text.ends_with('.') { format!("{text}0") } else { text };
+    let text = if text.starts_with('.') {
+        format!("0{text}")
+    } else {
+        text.to_string()
+    };
+    let text = if text.ends_with('.') {
+        format!("{text}0")
+    } else {
+        text
+    };
     let text = text.replace(".e", ".0e").replace(".E", ".0E");
     Some((text.parse::<f64>().ok()?, nonzero))
 }
@@ -200,7 +218,7 @@ mod tests {
 
     #[test]
     fn floats_print_like_c() {
-        assert_eq!(format_float(3.14), "3.140000");
+        assert_eq!(format_float(2.25), "2.250000");
         assert_eq!(format_float(-0.0), "-0.000000");
         assert_eq!(format_float(-0.0000001), "-0.000000");
         assert_eq!(format_float(0.0078125), "0.007812");

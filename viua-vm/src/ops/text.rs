@@ -69,7 +69,11 @@ pub fn sub(text: &[u8], begin: i64, end: i64) -> Vec<u8> {
 
 /// `textcommonprefix`, stopping at the shorter text.
 pub fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    chars(a).iter().zip(chars(b).iter()).take_while(|(x, y)| x == y).count()
+    chars(a)
+        .iter()
+        .zip(chars(b).iter())
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// `textcommonsuffix` with 0.13's rule that the first character of either text never counts.

@@ -18,9 +18,9 @@ impl Value {
             Value::Text(t) => Value::Text(t.clone()),
             Value::Atom(a) => Value::Atom(a.clone()),
             Value::Bits(b) => Value::Bits(b.clone()),
-            Value::Vector(v) => {
-                Value::Vector(Box::new(v.iter().map(Value::deep_copy).collect::<Result<_, _>>()?))
-            }
+            Value::Vector(v) => Value::Vector(Box::new(
+                v.iter().map(Value::deep_copy).collect::<Result<_, _>>()?,
+            )),
             Value::Struct(s) => {
                 let mut out = std::collections::BTreeMap::new();
                 for (k, v) in s.iter() {
@@ -58,7 +58,10 @@ impl Value {
                     Some(v) => Some(v.deep_copy()?),
                     None => None,
                 };
-                Value::Exception(Box::new(Exception { value, ..Exception::clone_header(e) }))
+                Value::Exception(Box::new(Exception {
+                    value,
+                    ..Exception::clone_header(e)
+                }))
             }
             Value::Target(_) | Value::Reference(_) => match &*self.resolve() {
                 Value::Target(_) | Value::Reference(_) => {

@@ -134,7 +134,10 @@ mod tests {
         s.insert(b"b".to_vec(), Value::Integer(2));
         s.insert(b"B".to_vec(), Value::Integer(3));
         s.insert(b"a".to_vec(), Value::Integer(1));
-        assert_eq!(Value::Struct(Box::new(s)).print_form(), b"{'B': 3, 'a': 1, 'b': 2}");
+        assert_eq!(
+            Value::Struct(Box::new(s)).print_form(),
+            b"{'B': 3, 'a': 1, 'b': 2}"
+        );
         assert_eq!(Value::string(b"x\"".to_vec()).print_form(), b"x\"");
     }
 }

@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, Weak};
 
-pub use crate::ops::bits::Bits;
 use crate::exception::Exception;
+pub use crate::ops::bits::Bits;
 
 /// A shared cell holding one value object.
 pub type Cell = Arc<RwLock<Value>>;
@@ -187,12 +187,15 @@ impl Value {
     /// Takes the value object out of a cell wrapper when this is its only owner; used when a
     /// value leaves the process or is unwrapped for good.
     pub fn into_plain(self) -> Result<Value, Value> {
-        match self {
-            Value::Target(c) | Value::Reference(c) => match Arc::try_unwrap(c) {
-                Ok(lock) => Ok(lock.into_inner().unwrap_or_else(|e| e.into_inner())),
-                Err(c) => Err(Value::Target(c)),
-            },
-            v => Ok(v),
+        let (cell, is_target) = match self {
+            Value::Target(c) => (c, true),
+            Value::Reference(c) => (c, false),
+            v => return Ok(v),
+        };
+        match Arc::try_unwrap(cell) {
+            Ok(lock) => Ok(lock.into_inner().unwrap_or_else(|e| e.into_inner())),
+            Err(c) if is_target => Err(Value::Target(c)),
+            Err(c) => Err(Value::Reference(c)),
         }
     }
 }

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use viua_bytecode::{
-    Access, Block, Constant, Function, FunctionKind, Instruction, Module, ModuleKind, Opcode, Operand, OperandKind,
-    RegisterRef, RegisterSet, Timeout,
+    Access, Block, Constant, Function, FunctionKind, Instruction, Module, ModuleKind, Opcode,
+    Operand, OperandKind, RegisterRef, RegisterSet, Timeout,
 };
 
 fn tokens(line: &str) -> Vec<String> {
@@ -52,7 +52,9 @@ fn bits_bytes(lit: &str) -> Vec<u8> {
     while bits.len() < width {
         bits.insert(0, false);
     }
-    bits.chunks(8).map(|c| c.iter().fold(0u8, |a, &b| (a << 1) | u8::from(b))).collect()
+    bits.chunks(8)
+        .map(|c| c.iter().fold(0u8, |a, &b| (a << 1) | u8::from(b)))
+        .collect()
 }
 
 struct Def {
@@ -78,21 +80,44 @@ pub fn assemble(source: &str) -> Module {
                     ".closure:" => Some(FunctionKind::Closure),
                     _ => None,
                 };
-                current = Some(Def { name: toks[1].clone(), kind, lines: Vec::new(), marks: Vec::new() });
+                current = Some(Def {
+                    name: toks[1].clone(),
+                    kind,
+                    lines: Vec::new(),
+                    marks: Vec::new(),
+                });
             }
             ".end" => defs.push(current.take().expect("end without def")),
             ".mark:" => {
                 let d = current.as_mut().unwrap();
                 d.marks.push((toks[1].clone(), d.lines.len() as u32));
             }
-            _ => current.as_mut().expect("instruction outside def").lines.push(toks),
+            _ => current
+                .as_mut()
+                .expect("instruction outside def")
+                .lines
+                .push(toks),
         }
     }
-    let main = defs.iter().find(|d| d.name.starts_with("main/")).map(|d| d.name.clone());
+    let main = defs
+        .iter()
+        .find(|d| d.name.starts_with("main/"))
+        .map(|d| d.name.clone());
     if let Some(main) = main {
         let body: &[&str] = match main.as_str() {
-            "main/0" => &["frame %0", "call %1 local main/0", "move %0 local %1 local", "halt"],
-            "main/1" => &["frame %1", "copy %0 arguments %1 local", "call %1 local main/1", "move %0 local %1 local", "halt"],
+            "main/0" => &[
+                "frame %0",
+                "call %1 local main/0",
+                "move %0 local %1 local",
+                "halt",
+            ],
+            "main/1" => &[
+                "frame %1",
+                "copy %0 arguments %1 local",
+                "call %1 local main/1",
+                "move %0 local %1 local",
+                "halt",
+            ],
             _ => &[
                 "frame %2",
                 "izero %0 local",
@@ -115,18 +140,39 @@ pub fn assemble(source: &str) -> Module {
     let mut blocks = Vec::new();
     let mut functions = Vec::new();
     for d in &defs {
-        let code: Vec<Instruction> = d.lines.iter().map(|l| instruction(&mut module, l, &d.marks)).collect();
+        let code: Vec<Instruction> = d
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(n, l)| instruction(&mut module, l, &d.marks, n as u32))
+            .collect();
         match d.kind {
-            None => blocks.push(Block { name: d.name.clone(), linked_from: None, code, debug: Vec::new() }),
+            None => blocks.push(Block {
+                name: d.name.clone(),
+                linked_from: None,
+                code,
+                debug: Vec::new(),
+            }),
             Some(kind) => {
                 let arity = d.name.rsplit('/').next().and_then(|a| a.parse().ok());
-                functions.push(Function { name: d.name.clone(), arity, kind, linked_from: None, code, debug: Vec::new() })
+                functions.push(Function {
+                    name: d.name.clone(),
+                    arity,
+                    kind,
+                    linked_from: None,
+                    code,
+                    debug: Vec::new(),
+                })
             }
         }
     }
     module.blocks = blocks;
     module.functions = functions;
-    module.entry = module.functions.iter().position(|f| f.name == "__entry").map(|i| i as u32);
+    module.entry = module
+        .functions
+        .iter()
+        .position(|f| f.name == "__entry")
+        .map(|i| i as u32);
     module
 }
 
@@ -134,11 +180,17 @@ fn set_of(word: Option<&String>) -> Option<RegisterSet> {
     word.and_then(|w| RegisterSet::from_name(w))
 }
 
-fn instruction(module: &mut Module, toks: &[String], marks: &[(String, u32)]) -> Instruction {
-    let opcode = Opcode::from_mnemonic(&toks[0]).unwrap_or_else(|| panic!("unknown mnemonic {}", toks[0]));
+fn instruction(
+    module: &mut Module,
+    toks: &[String],
+    marks: &[(String, u32)],
+    here: u32,
+) -> Instruction {
+    let opcode =
+        Opcode::from_mnemonic(&toks[0]).unwrap_or_else(|| panic!("unknown mnemonic {}", toks[0]));
     let mut i = 1;
     let mut operands = Vec::new();
-    let mut reg = |i: &mut usize| -> Operand {
+    let reg = |i: &mut usize| -> Operand {
         let t = &toks[*i];
         let access = match t.chars().next() {
             Some('%') => Access::Direct,
@@ -193,14 +245,19 @@ fn instruction(module: &mut Module, toks: &[String], marks: &[(String, u32)]) ->
                 i += 1;
                 Operand::Float(t.parse().unwrap())
             }
-            OperandKind::Text | OperandKind::TypeName | OperandKind::TextOrReg if !is_reg => {
+            OperandKind::Text | OperandKind::TypeName => {
                 i += 1;
-                let body = t[1..t.len() - 1].as_bytes().to_vec();
+                let body = t.as_bytes()[1..t.len() - 1].to_vec();
+                Operand::Text(module.intern(Constant::Bytes(body)))
+            }
+            OperandKind::TextOrReg if !is_reg => {
+                i += 1;
+                let body = t.as_bytes()[1..t.len() - 1].to_vec();
                 Operand::Text(module.intern(Constant::Bytes(body)))
             }
             OperandKind::Atom => {
                 i += 1;
-                let body = t[1..t.len() - 1].as_bytes().to_vec();
+                let body = t.as_bytes()[1..t.len() - 1].to_vec();
                 Operand::Atom(module.intern(Constant::Bytes(body)))
             }
             OperandKind::BitsOrReg if !is_reg => {
@@ -233,6 +290,7 @@ fn instruction(module: &mut Module, toks: &[String], marks: &[(String, u32)]) ->
             OperandKind::Jump => {
                 i += 1;
                 let target = match t.strip_prefix(':') {
+                    _ if t.is_empty() => here + 1,
                     Some(label) => marks.iter().find(|(m, _)| m == label).expect("mark").1,
                     None => t.parse().unwrap(),
                 };
@@ -256,7 +314,11 @@ pub fn run_with(source: &str, config: viua_vm::RunConfig, args: &[&str]) -> (Str
         &mut out,
         &mut err,
     );
-    (String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned(), code)
+    (
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+        code,
+    )
 }
 
 pub fn run(source: &str) -> (String, String, i32) {
@@ -280,5 +342,8 @@ pub fn uncaught(registers: u16, body: &str) -> String {
     );
     let (_, err, code) = run(&source);
     assert_eq!(code, 1, "expected a failure, stderr: {err}");
-    err.lines().find(|l| l.starts_with("uncaught object:")).unwrap_or("").to_string()
+    err.lines()
+        .find(|l| l.starts_with("uncaught object:"))
+        .unwrap_or("")
+        .to_string()
 }
