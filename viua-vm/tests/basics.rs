@@ -142,3 +142,29 @@ fn common_errors() {
         "uncaught object: Zero_division = zero division"
     );
 }
+
+#[test]
+fn full_traces_show_entry_and_json_goes_where_asked() {
+    let source = ".function: main/0\nallocate_registers %2 local\nthrow %1 local\nreturn\n.end\n";
+    let config = viua_vm::RunConfig {
+        full_traces: true,
+        ..Default::default()
+    };
+    let (_, err, code) = run_with(source, config, &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("\n  __entry/0()\n  main/0/0()\n\nuncaught object: Exception = throw from null register\n"), "{err}");
+    let config = viua_vm::RunConfig {
+        trace_format: viua_vm::TraceFormat::Json,
+        trace_stream: viua_vm::TraceStream::Stderr,
+        full_traces: false,
+    };
+    let (out, err, _) = run_with(source, config, &[]);
+    assert_eq!(out, "");
+    assert_eq!(err, "{\"trace\":[\"main/0/0()\"],\"uncaught\":{\"type\":\"Exception\",\"value\":\"throw from null register\"},\"frame\":{}}\n");
+    let from_env = viua_vm::RunConfig::from_vars(|k| match k {
+        "VIUA_STACKTRACE_SERIALISATION" => Some("json".into()),
+        "VIUA_STACKTRACE_PRINT_TO" => Some("stderr".into()),
+        _ => None,
+    });
+    assert_eq!(from_env, config);
+}

@@ -9,7 +9,10 @@ fn exc(body: &str) -> String {
 
 #[test]
 fn register_references() {
-    assert_eq!(exc("print @1 local"), "uncaught object: Exception = read from null register: 1");
+    assert_eq!(
+        exc("print @1 local"),
+        "uncaught object: Exception = read from null register: 1"
+    );
     assert_eq!(
         exc("integer %1 local -1\nprint @1 local"),
         "uncaught object: Invalid_register_index = registers cannot be negative"
@@ -72,7 +75,10 @@ fn bits_edge_cases() {
         "uncaught object: Out_of_range = bit index 8 out of range for width 8"
     );
     assert_eq!(
-        main_output(4, "bits %1 local 0b10011101\ninteger %2 local 10\nrol %1 local %2 local\nprint %1 local"),
+        main_output(
+            4,
+            "bits %1 local 0b10011101\ninteger %2 local 10\nrol %1 local %2 local\nprint %1 local"
+        ),
         "01110110\n"
     );
     assert_eq!(
@@ -90,20 +96,36 @@ fn bits_edge_cases() {
 
 #[test]
 fn control_defects() {
-    assert_eq!(exc("frame %1\nframe %1"), "uncaught object: Exception = requested new frame while last one is unused");
-    assert_eq!(exc("draw %1 local"), "uncaught object: Exception = no caught object");
+    assert_eq!(
+        exc("frame %1\nframe %1"),
+        "uncaught object: Exception = requested new frame while last one is unused"
+    );
+    assert_eq!(
+        exc("draw %1 local"),
+        "uncaught object: Exception = no caught object"
+    );
     assert_eq!(
         exc("tailcall main/0"),
         "uncaught object: Exception = function call without a frame: use `frame 0' in source code if the function takes no parameters"
     );
-    assert_eq!(exc("leave"), "uncaught object: Exception = bad leave: no block has been entered");
-    assert_eq!(exc("frame %0\ncall void nowhere/0"), "uncaught object: Exception = call to undefined function: nowhere/0");
+    assert_eq!(
+        exc("leave"),
+        "uncaught object: Exception = bad leave: no block has been entered"
+    );
+    assert_eq!(
+        exc("frame %0\ncall void nowhere/0"),
+        "uncaught object: Exception = call to undefined function: nowhere/0"
+    );
 }
 
 #[test]
 fn exception_objects() {
-    let body = "atom %1 local 'Tag'\nexception %2 local %1 local void\nexception_value %3 local %2 local";
-    assert_eq!(exc(body), "uncaught object: Empty_exception = exception has no value");
+    let body =
+        "atom %1 local 'Tag'\nexception %2 local %1 local void\nexception_value %3 local %2 local";
+    assert_eq!(
+        exc(body),
+        "uncaught object: Empty_exception = exception has no value"
+    );
     let copy = "atom %1 local 'Tag'\nexception %2 local %1 local void\ncopy %3 local %2 local";
     assert_eq!(exc(copy), "uncaught object: Exception = not copyable");
     let source = r#"
@@ -131,7 +153,11 @@ leave
 .end
 "#;
     let (out, err, code) = run(source);
-    assert_eq!((out.as_str(), code), ("zero division\n[Zero_division: \"\"]\n", 0), "{err}");
+    assert_eq!(
+        (out.as_str(), code),
+        ("zero division\n[Zero_division: \"\"]\n", 0),
+        "{err}"
+    );
 }
 
 #[test]
@@ -155,7 +181,11 @@ return
 .end
 "#;
     let (out, err, code) = run(source);
-    assert_eq!((out.as_str(), code), ("main body\nfrom the closure\n", 0), "{err}");
+    assert_eq!(
+        (out.as_str(), code),
+        ("main body\nfrom the closure\n", 0),
+        "{err}"
+    );
 }
 
 #[test]

@@ -68,18 +68,26 @@ pub fn run_transfer(
     if matches!(values.get(ti), Some(Some(Value::Reference(_))) | None) {
         return false;
     }
-    let value = if is_move {
-        match values.get_mut(si) {
-            Some(slot) => slot.take(),
-            None => return false,
+    if is_move {
+        // Swapping moves whole 16-byte registers (no value is rebuilt on the stack); the old
+        // target value, now in the source register, is destroyed by the store of `None`.
+        if ti != si {
+            if si >= values.len() {
+                return false;
+            }
+            values.swap(ti, si);
+            values[si] = None;
         }
     } else {
-        match values.get(si) {
-            Some(Some(Value::Integer(i))) => Some(Value::Integer(*i)),
-            _ => return false,
+        let Some(Some(Value::Integer(i))) = values.get(si) else {
+            return false;
+        };
+        let i = *i;
+        match &mut values[ti] {
+            Some(Value::Integer(t)) => *t = i,
+            slot => *slot = Some(Value::Integer(i)),
         }
-    };
-    values[ti] = value;
+    }
     *ip += 1;
     true
 }

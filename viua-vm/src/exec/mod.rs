@@ -1,7 +1,9 @@
 //! The interpreter: a [`Process`] is a plain `Send` struct advanced by [`Process::step`].
 //!
-//! Layout: `dispatch.rs` holds the loop; one file per instruction family holds the handlers;
-//! `registers.rs` resolves operands; `calls.rs` and `unwind.rs` manage frames, deferred calls
+//! Layout: `dispatch.rs` holds the loop and `fast.rs` the inline fast forms of the hottest
+//! instructions; `data.rs` (numbers, text, logic, atoms), `containers.rs` (vectors, structs,
+//! register manipulation, output) and `bits.rs` hold the data handlers; `registers.rs`
+//! resolves operands; `calls.rs` and `unwind.rs` manage frames, deferred calls, control flow
 //! and exceptions with explicit stacks (a Viua call never recurses on the Rust stack).
 
 mod bits;
