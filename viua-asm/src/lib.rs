@@ -15,6 +15,6 @@ pub mod dis;
 pub mod lexer;
 pub mod token;
 
-pub use assembler::{assemble, Options, Output};
+pub use assembler::{assemble, Analyse, Options, Output, WarnFlags};
 pub use diag::Diagnostic;
 pub use dis::{disassemble, escape_meta, DisOptions};

@@ -82,6 +82,7 @@ pub fn main(args: AsmArgs) -> ExitCode {
         debug_info: args.debug_info,
         link: args.modules.clone(),
         library_path: library_path(),
+        analyser: Some(std::sync::Arc::new(viua_analyser::Analyser)),
     };
     let out = args
         .out
@@ -138,7 +139,7 @@ pub fn main(args: AsmArgs) -> ExitCode {
 
 /// Reads the source file, reporting failures the way 0.13 does (`FILE: error: could not open
 /// file`). Sources must be UTF-8: spans and suggestions are computed on text.
-fn read_source(file: &str) -> Option<String> {
+pub(crate) fn read_source(file: &str) -> Option<String> {
     let bytes = match std::fs::metadata(file) {
         Ok(meta) if meta.is_file() => std::fs::read(file),
         Ok(_) => Err(std::io::Error::other("not a regular file")),
@@ -166,7 +167,7 @@ fn read_source(file: &str) -> Option<String> {
 }
 
 /// `VIUA_LIBRARY_PATH`: colon-separated directories searched by `.import:`.
-fn library_path() -> Vec<PathBuf> {
+pub(crate) fn library_path() -> Vec<PathBuf> {
     match std::env::var_os("VIUA_LIBRARY_PATH") {
         Some(value) => std::env::split_paths(&value)
             .filter(|p| !p.as_os_str().is_empty())

@@ -6,8 +6,10 @@
 //! exit with 2 through clap before any subcommand runs.
 
 mod asm;
+mod check;
 mod diagnostics;
 mod dis;
+mod run;
 
 use std::process::ExitCode;
 
@@ -36,9 +38,10 @@ enum Command {
     Asm(asm::AsmArgs),
     /// Disassemble an executable into assembly that reassembles to the same bytes.
     Dis(dis::DisArgs),
-    // `Run` (the VM) and `Check` (the static analyser on its own) arrive with their issues:
-    // add a variant, a module `run.rs` / `check.rs` with `XArgs` + `pub fn main(XArgs) ->
-    // ExitCode`, and one match arm below.
+    /// Run an executable (`.bc`, or `.asm` assembled in memory first).
+    Run(run::RunArgs),
+    /// Check source files (verify phase and static analyser) without writing bytecode.
+    Check(check::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Asm(args) => asm::main(args),
         Command::Dis(args) => dis::main(args),
+        Command::Run(args) => run::main(args),
+        Command::Check(args) => check::main(args),
     }
 }
 

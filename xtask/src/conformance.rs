@@ -1,10 +1,13 @@
 //! `cargo xtask conformance`: runs case folders in the shared format
 //! (`../shared/conformance/README.md`).
 //!
-//! Each case runs in a scratch copy (suites are never written to). Until the VM exists a case
-//! is checked as far as the tools go: an `.asmerr` case must be rejected with the expected
-//! lines; any other case must assemble and survive `dis` → `asm` byte for byte, and is
-//! counted as passed but only *partly checked* because its run is skipped.
+//! Each case runs in a scratch copy (suites are never written to). A case has two halves,
+//! counted separately: the *tools* checks (an `.asmerr` case must be rejected with the
+//! expected lines; any other case must assemble and survive `dis` → `asm` byte for byte) and,
+//! when the case has run expectations, the *run* (`viua run`, see [`run`]). Cases needing
+//! parts of the VM that do not exist yet fail their run but keep their tools result.
+
+mod run;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -27,27 +30,41 @@ const EXCERPT_LINES: usize = 12;
 /// Totals of a run.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Summary {
-    pub passed: usize,
-    pub failed: usize,
-    /// Passed cases whose run was skipped (no VM yet).
-    pub partly: usize,
+    /// Cases whose tools checks pass (the tools floor).
+    pub tools_ok: usize,
+    pub tools_failed: usize,
+    /// Cases with a run whose run passes (the run floor).
+    pub ran_ok: usize,
+    pub run_failed: usize,
+    /// Cases passing completely: tools checks and, if there is one, the run.
+    pub fully_passed: usize,
 }
 
 impl Summary {
     fn add(&mut self, outcome: &Outcome) {
-        match outcome {
-            Outcome::Passed { partly } => {
-                self.passed += 1;
-                self.partly += usize::from(*partly);
-            }
-            Outcome::Failed(_) => self.failed += 1,
+        let tools_ok = matches!(outcome.tools, Check::Passed);
+        if tools_ok {
+            self.tools_ok += 1;
+        } else {
+            self.tools_failed += 1;
+        }
+        match outcome.run {
+            Check::Passed => self.ran_ok += 1,
+            Check::Failed(_) => self.run_failed += 1,
+            Check::Absent => {}
+        }
+        if tools_ok && !matches!(outcome.run, Check::Failed(_)) {
+            self.fully_passed += 1;
         }
     }
 
     fn line(&self) -> String {
-        let mut line = format!("{} passed, {} failed", self.passed, self.failed);
-        if self.partly > 0 {
-            line.push_str(&format!(" ({} partly checked: no VM yet)", self.partly));
+        let mut line = format!(
+            "{} tools ok, {} ran ok, {} run failures",
+            self.tools_ok, self.ran_ok, self.run_failed
+        );
+        if self.tools_failed > 0 {
+            line.push_str(&format!(", {} tools failures", self.tools_failed));
         }
         line
     }
@@ -127,15 +144,18 @@ pub fn run(viua: &Path, dirs: &[PathBuf], verbose: bool, keep: bool) -> Result<S
         {
             summary.add(outcome);
             total.add(outcome);
-            if let Outcome::Failed(reason) = outcome {
-                failures.push((case, reason));
+            for (half, check) in [("tools", &outcome.tools), ("run", &outcome.run)] {
+                if let Check::Failed(reason) = check {
+                    failures.push((case, half, reason));
+                }
             }
         }
         println!("{}: {}", folder.label, summary.line());
         if verbose {
-            for (case, reason) in failures {
+            for (case, half, reason) in failures {
                 println!(
-                    "  FAILED {}/{}: {}",
+                    "  FAILED {} {}/{}: {}",
+                    half,
                     folder.label,
                     case.name,
                     reason.replace('\n', "\n    ")
@@ -144,8 +164,9 @@ pub fn run(viua: &Path, dirs: &[PathBuf], verbose: bool, keep: bool) -> Result<S
         }
     }
     println!(
-        "{} ({:.1} s)",
+        "total: {}; {} cases fully pass ({:.1} s)",
         total.line(),
+        total.fully_passed,
         started.elapsed().as_secs_f64()
     );
     if keep {
@@ -176,9 +197,17 @@ enum CaseKind {
     Built,
 }
 
-enum Outcome {
-    Passed { partly: bool },
+/// The result of one half of a case.
+enum Check {
+    Passed,
     Failed(String),
+    /// Nothing to check: an `.asmerr` case or a build without a `run` step has no run.
+    Absent,
+}
+
+struct Outcome {
+    tools: Check,
+    run: Check,
 }
 
 /// `dir` is either a folder of cases itself, or a suite whose subdirectories are folders.
@@ -260,8 +289,10 @@ fn run_in_parallel(viua: &Path, scratch: &Path, cases: &[Case]) -> Vec<Outcome> 
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 let Some(case) = cases.get(index) else { break };
                 let work = scratch.join(format!("{index:04}-{}", case.name));
-                let outcome = run_case(viua, case, &work)
-                    .unwrap_or_else(|e| Outcome::Failed(format!("runner error: {e:#}")));
+                let outcome = run_case(viua, case, &work).unwrap_or_else(|e| Outcome {
+                    tools: Check::Failed(format!("runner error: {e:#}")),
+                    run: Check::Absent,
+                });
                 outcomes.lock().unwrap()[index] = Some(outcome);
             });
         }
@@ -278,6 +309,7 @@ fn run_case(viua: &Path, case: &Case, work: &Path) -> Result<Outcome> {
     std::fs::create_dir_all(work)?;
     let sidecar = |extension: &str| case.dir.join(format!("{}.{extension}", case.name));
     let expected_error = read_optional(&sidecar("asmerr"))?;
+    let expected_run = run::Expectation::read(sidecar)?;
     let tools = Tools { viua, dir: work };
     match case.kind {
         CaseKind::Single => {
@@ -296,15 +328,34 @@ fn run_case(viua: &Path, case: &Case, work: &Path) -> Result<Outcome> {
             if let Some(expected) = expected_error {
                 // The README's FILE substitution: the source path as we passed it.
                 let output = assembled.output.replace(&source, "FILE");
-                return Ok(expect_rejection(&assembled, &output, &expected));
+                return Ok(Outcome {
+                    tools: expect_rejection(&assembled, &output, &expected),
+                    run: Check::Absent,
+                });
             }
             if assembled.code != Some(0) {
-                return Ok(failed(
-                    &format!("assembly failed ({})", assembled.status()),
-                    &assembled.output,
-                ));
+                return Ok(Outcome {
+                    tools: failed(
+                        &format!("assembly failed ({})", assembled.status()),
+                        &assembled.output,
+                    ),
+                    run: not_run(expected_run.as_ref()),
+                });
             }
-            round_trip(&tools, &bytecode, &flags, &[], &source)
+            let round_trip = round_trip(&tools, &bytecode, &flags, &[], &source)?;
+            let run_args: Vec<String> = read_optional(&sidecar("args"))?
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(String::from)
+                .collect();
+            let run = match &expected_run {
+                Some(expected) => run::check_run(viua, work, &bytecode, &run_args, expected)?,
+                None => Check::Absent,
+            };
+            Ok(Outcome {
+                tools: round_trip,
+                run,
+            })
         }
         CaseKind::Built => {
             copy_tree(&case.dir.join(&case.name), work)?;
@@ -312,14 +363,49 @@ fn run_case(viua: &Path, case: &Case, work: &Path) -> Result<Outcome> {
                 &tools,
                 &std::fs::read_to_string(work.join("build"))?,
                 expected_error.as_deref(),
+                expected_run.as_ref(),
             )
         }
     }
 }
 
-/// A multi-file case: its `asm` steps in order; the final `run` step is skipped (no VM yet)
-/// but its executable is round-tripped through `dis`, reassembled with that step's flags.
-fn run_build(tools: &Tools, build: &str, expected_error: Option<&str>) -> Result<Outcome> {
+/// The run half of a case whose tools checks stopped before there was anything to run.
+fn not_run(expected: Option<&run::Expectation>) -> Check {
+    match expected {
+        Some(_) => Check::Failed("not run: the tools checks failed first".into()),
+        None => Check::Absent,
+    }
+}
+
+/// A multi-file case: its `asm` steps in order; the executable of the final `run` step is
+/// round-tripped through `dis` (reassembled with its producing step's flags), then run.
+fn run_build(
+    tools: &Tools,
+    build: &str,
+    expected_error: Option<&str>,
+    expected_run: Option<&run::Expectation>,
+) -> Result<Outcome> {
+    let mut run_step = None;
+    let built = build_steps(tools, build, expected_error, &mut run_step)?;
+    let run = match (&built, run_step, expected_run) {
+        (Check::Failed(_), _, expected) => not_run(expected),
+        (_, Some(step), Some(expected)) => {
+            run::check_run(tools.viua, tools.dir, &step[1], &step[2..], expected)?
+        }
+        (_, None, Some(_)) => Check::Failed("the build has no `run FILE.bc` step".into()),
+        (_, _, None) => Check::Absent,
+    };
+    Ok(Outcome { tools: built, run })
+}
+
+/// The `asm` steps of a build and the round trip of its executable; `run_step` receives the
+/// words of the `run` step, if any.
+fn build_steps(
+    tools: &Tools,
+    build: &str,
+    expected_error: Option<&str>,
+    run_step: &mut Option<Vec<String>>,
+) -> Result<Check> {
     let mut steps: Vec<Vec<String>> = Vec::new();
     let mut run_target = None;
     for line in build
@@ -342,23 +428,28 @@ fn run_build(tools: &Tools, build: &str, expected_error: Option<&str>) -> Result
                 }
                 steps.push(words);
             }
-            "run" => run_target = words.get(1).cloned(),
-            other => return Ok(Outcome::Failed(format!("unknown build step `{other}`"))),
+            "run" => {
+                run_target = words.get(1).cloned();
+                if run_target.is_some() {
+                    *run_step = Some(words.clone());
+                }
+            }
+            other => return Ok(Check::Failed(format!("unknown build step `{other}`"))),
         }
     }
     if expected_error.is_some() {
-        return Ok(Outcome::Failed(
+        return Ok(Check::Failed(
             "every asm step succeeded, but an assembler error was expected".into(),
         ));
     }
     let Some(target) = run_target else {
-        return Ok(Outcome::Passed { partly: false });
+        return Ok(Check::Passed);
     };
     let Some(producer) = steps
         .iter()
         .find(|step| output_of(step) == Some(target.as_str()))
     else {
-        return Ok(Outcome::Failed(format!("no asm step builds {target}")));
+        return Ok(Check::Failed(format!("no asm step builds {target}")));
     };
     // Reassemble with the producing step's flags, the listing in place of its source. The
     // modules it linked are not given again: the listing carries the linked code itself
@@ -408,11 +499,11 @@ fn round_trip(
     flags: &[String],
     modules: &[String],
     source: &str,
-) -> Result<Outcome> {
+) -> Result<Check> {
     let original = match std::fs::read(tools.dir.join(bytecode)) {
         Ok(bytes) => bytes,
         Err(_) => {
-            return Ok(Outcome::Failed(format!(
+            return Ok(Check::Failed(format!(
                 "the assembler reported success but wrote no {bytecode}"
             )))
         }
@@ -451,17 +542,17 @@ fn round_trip(
             .zip(&again)
             .position(|(a, b)| a != b)
             .unwrap_or(original.len().min(again.len()));
-        return Ok(Outcome::Failed(format!(
+        return Ok(Check::Failed(format!(
             "round trip differs: {bytecode} has {} bytes, RT.bc {} bytes, first difference at byte {at}",
             original.len(),
             again.len()
         )));
     }
-    Ok(Outcome::Passed { partly: true })
+    Ok(Check::Passed)
 }
 
 /// The assembler must exit with 1 and print every expected line, in order, as a whole line.
-fn expect_rejection(run: &ToolRun, output: &str, expected: &str) -> Outcome {
+fn expect_rejection(run: &ToolRun, output: &str, expected: &str) -> Check {
     if run.code != Some(1) {
         return failed(
             &format!("expected the assembler to exit with 1, it {}", run.status()),
@@ -481,12 +572,17 @@ fn expect_rejection(run: &ToolRun, output: &str, expected: &str) -> Outcome {
             );
         }
     }
-    Outcome::Passed { partly: false }
+    Check::Passed
 }
 
-fn failed(reason: &str, output: &str) -> Outcome {
+fn failed(reason: &str, output: &str) -> Check {
+    Check::Failed(format!("{reason}{}", excerpt(output)))
+}
+
+/// The first lines of an output, each on its own `| ` line.
+fn excerpt(output: &str) -> String {
     let lines: Vec<&str> = output.lines().collect();
-    let mut text = reason.to_string();
+    let mut text = String::new();
     for line in lines.iter().take(EXCERPT_LINES) {
         text.push_str("\n| ");
         text.push_str(line);
@@ -494,7 +590,7 @@ fn failed(reason: &str, output: &str) -> Outcome {
     if lines.len() > EXCERPT_LINES {
         text.push_str(&format!("\n| … {} more lines", lines.len() - EXCERPT_LINES));
     }
-    Outcome::Failed(text)
+    text
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>> {
@@ -603,7 +699,7 @@ mod tests {
                 output,
                 "FILE:3:5: error: unknown instruction\nFILE:1:12: error: in function main/0\n"
             ),
-            Outcome::Passed { .. }
+            Check::Passed
         ));
         assert!(matches!(
             expect_rejection(
@@ -611,11 +707,11 @@ mod tests {
                 output,
                 "FILE:1:12: error: in function main/0\nFILE:3:5: error: unknown instruction\n"
             ),
-            Outcome::Failed(_)
+            Check::Failed(_)
         ));
         assert!(matches!(
             expect_rejection(&run, output, "error: unknown instruction"),
-            Outcome::Failed(_)
+            Check::Failed(_)
         ));
         let accepted = ToolRun {
             code: Some(0),
@@ -624,7 +720,7 @@ mod tests {
         };
         assert!(matches!(
             expect_rejection(&accepted, output, "FILE:3:5: error: unknown instruction"),
-            Outcome::Failed(_)
+            Check::Failed(_)
         ));
     }
 

@@ -3,9 +3,11 @@
 //! - `cargo xtask test`: the workspace tests, then the conformance suites, failing when fewer
 //!   cases pass than the floor in `xtask/conformance-floor.txt`;
 //! - `cargo xtask conformance [-v] [--keep] [--viua PATH] [DIR...]`: run case folders;
-//! - `cargo xtask bench asm`: time the assembler on a generated 100 000-instruction program.
+//! - `cargo xtask bench asm`: time the assembler on a generated 100 000-instruction program;
+//! - `cargo xtask bench vm`: time the interpreter (fib(30), a 10M loop) beside Lua 5.4.
 
 mod bench;
+mod bench_vm;
 mod conformance;
 mod test;
 
@@ -24,7 +26,9 @@ commands:
                                 conformance/ and ../shared/conformance); -v lists failures,
                                 --keep leaves the scratch copies in place, --viua runs that
                                 binary instead of building viua-cli
-  bench asm                     time `viua asm` on a generated 100 000-instruction program";
+  bench asm                     time `viua asm` on a generated 100 000-instruction program
+  bench analyse                 time the static analyser on the same program
+  bench vm                      time `viua run` on fib(30) and a 10M loop, beside lua5.4";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,6 +43,8 @@ fn main() -> Result<()> {
         "test" if rest.is_empty() => test::run(),
         "conformance" => conformance::command(rest),
         "bench" if rest == ["asm"] => bench::asm(),
+        "bench" if rest == ["analyse"] => bench::analyse(),
+        "bench" if rest == ["vm"] => bench_vm::vm(),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())

@@ -73,7 +73,10 @@ pub(crate) fn parse_line(
                 taken = 3;
             }
             extra_parameters(tokens, taken, first)?;
-            directive(DirectiveKind::Unused)
+            directive(DirectiveKind::Unused {
+                register: tokens.get(1).filter(|t| !t.is_newline()).cloned(),
+                set: (taken == 3).then(|| tokens[2].clone()),
+            })
         }
         ".info:" | ".signature:" | ".bsignature:" | ".import:" => {
             let at = tokens.get(1).unwrap_or(&end);

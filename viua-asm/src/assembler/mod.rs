@@ -19,9 +19,9 @@ mod link;
 mod main;
 mod parse;
 mod precheck;
-mod suggest;
+pub mod suggest;
 mod syntax;
-mod unit;
+pub mod unit;
 mod verify;
 
 #[cfg(test)]
@@ -35,6 +35,27 @@ use viua_bytecode::Module;
 
 use crate::diag::Diagnostic;
 use crate::token::Token;
+
+/// Which end-of-path lints are switched off (`-Wunused-register`, `-Wunused-value`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WarnFlags {
+    pub unused_register: bool,
+    pub unused_value: bool,
+}
+
+/// The static analyser (ANALYSER.md §4), installed from outside so that viua-asm does not
+/// depend on the crate implementing it. Called after the verify phase unless `--no-sa`.
+pub trait Analyse: std::fmt::Debug {
+    /// `source` is the file's text (asides without an anchor token are indented by the whole
+    /// source line); `path` is the file name as given.
+    fn analyse(
+        &self,
+        unit: &unit::Unit,
+        path: &str,
+        source: &str,
+        warn: WarnFlags,
+    ) -> Result<(), Diagnostic>;
+}
 
 /// Assembler options (the flags of the original `asm`).
 #[derive(Debug, Clone, Default)]
@@ -55,6 +76,8 @@ pub struct Options {
     pub link: Vec<String>,
     /// Directories searched for `.import:` modules (`VIUA_LIBRARY_PATH`), in order.
     pub library_path: Vec<PathBuf>,
+    /// The static analyser; without one, only the stand-in checks of [`precheck`] run.
+    pub analyser: Option<std::sync::Arc<dyn Analyse + Send + Sync>>,
 }
 
 /// A successful assembly.
@@ -85,7 +108,18 @@ pub(crate) fn assemble_cooked(
     let source_lines: Vec<&str> = source.split('\n').collect();
     let unit = parse::parse_unit(tokens, &source_lines)?;
     verify::verify(&unit)?;
-    precheck::precheck(&unit, !options.no_sa)?;
+    match (&options.analyser, options.no_sa) {
+        (Some(analyser), false) => {
+            let warn = WarnFlags {
+                unused_register: options.warn_unused_register,
+                unused_value: options.warn_unused_value,
+            };
+            analyser.analyse(&unit, path, source, warn)?;
+            // `void` inputs in code the analyser never walks are still rejected (DECISIONS.md).
+            precheck::precheck(&unit, false)?;
+        }
+        _ => precheck::precheck(&unit, !options.no_sa)?,
+    }
     let imports = link::resolve_imports(&unit, &options.library_path)?;
     generate::generate(path, &unit, imports, options)
 }

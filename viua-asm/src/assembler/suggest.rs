@@ -43,7 +43,7 @@ fn levenshtein(a: &[u8], b: &[u8]) -> usize {
 ///
 /// A running best starts as (0, word); a candidate within distance 4 replaces it when the best
 /// distance is 0 or the candidate is strictly closer. Shown only if the final distance is > 0.
-pub(crate) fn suggest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+pub fn suggest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {

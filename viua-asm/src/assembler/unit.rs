@@ -7,19 +7,19 @@ use crate::diag::Diagnostic;
 use crate::token::Token;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum DefKind {
+pub enum DefKind {
     Function,
     Closure,
     Block,
 }
 
 impl DefKind {
-    pub(crate) fn is_block(self) -> bool {
+    pub fn is_block(self) -> bool {
         self == DefKind::Block
     }
 
     /// The word used in messages (`function`, `closure`, `block`).
-    pub(crate) fn word(self) -> &'static str {
+    pub fn word(self) -> &'static str {
         match self {
             DefKind::Function => "function",
             DefKind::Closure => "closure",
@@ -30,18 +30,18 @@ impl DefKind {
 
 /// One attribute `key` or `key{value}` (ASSEMBLY.md §3.6).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Attribute {
+pub struct Attribute {
     pub key: Token,
     pub value: Option<Token>,
 }
 
-pub(crate) fn has_attribute(attributes: &[Attribute], key: &str) -> bool {
+pub fn has_attribute(attributes: &[Attribute], key: &str) -> bool {
     attributes.iter().any(|a| a.key.text == key)
 }
 
 /// A `.function:`, `.closure:` or `.block:` definition.
 #[derive(Debug, Clone)]
-pub(crate) struct Definition {
+pub struct Definition {
     pub kind: DefKind,
     pub name: Token,
     /// `[[no_sa]]`, or code that was statically linked (verified where it was assembled).
@@ -54,11 +54,11 @@ pub(crate) struct Definition {
 
 impl Definition {
     /// Appends the `in function NAME` / `in block NAME` trace entry.
-    pub(crate) fn trace(&self, d: Diagnostic) -> Diagnostic {
+    pub fn trace(&self, d: Diagnostic) -> Diagnostic {
         d.in_definition(self.kind.is_block(), &self.name.text, self.name.pos())
     }
 
-    pub(crate) fn instructions(&self) -> impl Iterator<Item = &Instruction> {
+    pub fn instructions(&self) -> impl Iterator<Item = &Instruction> {
         self.lines.iter().filter_map(|l| match l {
             Line::Instruction(i) => Some(i),
             Line::Directive(_) => None,
@@ -68,13 +68,13 @@ impl Definition {
 
 /// One logical line of a body.
 #[derive(Debug, Clone)]
-pub(crate) enum Line {
+pub enum Line {
     Instruction(Instruction),
     Directive(Directive),
 }
 
 impl Line {
-    pub(crate) fn first_token(&self) -> &Token {
+    pub fn first_token(&self) -> &Token {
         match self {
             Line::Instruction(i) => &i.mnemonic,
             Line::Directive(d) => &d.token,
@@ -83,20 +83,27 @@ impl Line {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Directive {
+pub struct Directive {
     pub token: Token,
     pub kind: DirectiveKind,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) enum DirectiveKind {
+pub enum DirectiveKind {
     Mark(Token),
-    Name { index: Token, name: Token },
-    Unused,
+    Name {
+        index: Token,
+        name: Token,
+    },
+    /// `.unused: REGISTER [SET]` (the register token and the optional set word).
+    Unused {
+        register: Option<Token>,
+        set: Option<Token>,
+    },
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Instruction {
+pub struct Instruction {
     pub mnemonic: Token,
     pub opcode: Opcode,
     pub operands: Vec<Operand>,
@@ -105,21 +112,21 @@ pub(crate) struct Instruction {
 }
 
 impl Instruction {
-    pub(crate) fn operand(&self, i: usize) -> Option<&Operand> {
+    pub fn operand(&self, i: usize) -> Option<&Operand> {
         self.operands.get(i)
     }
 }
 
 /// A register index as written: a number or a name `.name:` did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum RegisterIndex {
+pub enum RegisterIndex {
     Number(u16),
     Unresolved(String),
 }
 
 /// What an operand token is (the parser's classification, §5).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Class {
+pub enum Class {
     Register {
         access: Access,
         index: RegisterIndex,
@@ -143,7 +150,7 @@ pub(crate) enum Class {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Operand {
+pub struct Operand {
     pub token: Token,
     pub class: Class,
     /// The register-set word after a register token.
@@ -154,7 +161,7 @@ pub(crate) struct Operand {
 
 impl Operand {
     /// The register index if it is a register with a numeric index.
-    pub(crate) fn register_number(&self) -> Option<(Access, u16)> {
+    pub fn register_number(&self) -> Option<(Access, u16)> {
         match &self.class {
             Class::Register {
                 access,
@@ -164,21 +171,21 @@ impl Operand {
         }
     }
 
-    pub(crate) fn set_name(&self) -> Option<&str> {
+    pub fn set_name(&self) -> Option<&str> {
         self.set.as_ref().map(|t| t.text.as_str())
     }
 }
 
 /// `.import: [[…]] NAME`.
 #[derive(Debug, Clone)]
-pub(crate) struct Import {
+pub struct Import {
     pub attributes: Vec<Attribute>,
     pub name: Token,
 }
 
 /// `.info: KEY VALUE` (checked at generation, §3.9).
 #[derive(Debug, Clone)]
-pub(crate) struct Info {
+pub struct Info {
     pub directive: Token,
     pub key: Option<Token>,
     pub value: Option<Token>,
@@ -186,7 +193,7 @@ pub(crate) struct Info {
 
 /// A whole parsed source file.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Unit {
+pub struct Unit {
     /// Definitions in token-stream order.
     pub definitions: Vec<Definition>,
     pub signatures: Vec<Token>,
@@ -198,7 +205,7 @@ pub(crate) struct Unit {
 impl Unit {
     /// Functions and closures in source order, then blocks in token-stream order (the
     /// order of the verify phase, §7.4).
-    pub(crate) fn verify_order(&self) -> impl Iterator<Item = &Definition> {
+    pub fn verify_order(&self) -> impl Iterator<Item = &Definition> {
         let callables = self.definitions.iter().filter(|d| !d.kind.is_block());
         callables.chain(self.definitions.iter().filter(|d| d.kind.is_block()))
     }
