@@ -24,7 +24,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "viua",
     version,
-    about = "Viua VM 0.13 tools, reimplemented in Rust: assembler and disassembler",
+    about = "Viua VM 0.13 tools, reimplemented in Rust: assembler, analyser, disassembler and VM",
     propagate_version = true
 )]
 struct Cli {
