@@ -101,7 +101,7 @@ impl<'i> Step<'i, '_> {
         let from_parameters =
             source.is_some_and(|s| is_register(s) && Set::parse(s.set_name()) == Set::Parameters);
         // DECISIONS.md: 0.13 wrongly rejects `move void SRC` from non-parameter registers.
-        if !is_register(target) && !(from_parameters || target.class == Class::Void) {
+        if !(is_register(target) || from_parameters || target.class == Class::Void) {
             return Err(self.invalid(target, "invalid operand", "expected register index"));
         }
         if is_register(target) {

@@ -32,9 +32,10 @@ fn fault_reached_only_on_the_second_iteration_is_caught() {
     );
     let out = check(&src);
     assert!(
-        out.starts_with("f.asm:6:11: error: use of erased local register \"2\"\nf.asm:7:5: note: erased here:\n"),
+        out.starts_with("f.asm:6:11: error: use of erased local register \"2\"\n"),
         "{out}"
     );
+    assert!(out.contains("f.asm:7:5: note: erased here:"), "{out}");
     assert!(out.contains("after taking true branch here:"), "{out}");
 }
 
@@ -57,7 +58,11 @@ fn loop_with_backward_offset_and_absolute_index_is_followed() {
     let src = main_of(
         "    allocate_registers %3 local\n    jump 2\n    izero %1 local\n    izero %1 local\n    print %1 local",
     );
-    assert!(check(&src).contains("overwrite of unused value"), "{}", check(&src));
+    assert!(
+        check(&src).contains("overwrite of unused value"),
+        "{}",
+        check(&src)
+    );
 }
 
 #[test]
@@ -65,7 +70,8 @@ fn every_register_set() {
     let local = main_of("    allocate_registers %3 local\n    print %1 local");
     assert!(check(&local).contains("use of empty local register \"1\""));
     // Reads of global and static registers are not checked (ANALYSER.md §4.4).
-    let global = main_of("    allocate_registers %2 local\n    print %1 global\n    print %1 static");
+    let global =
+        main_of("    allocate_registers %2 local\n    print %1 global\n    print %1 static");
     assert_eq!(check_with(&global, true), "");
     let arguments = main_of("    allocate_registers %2 local\n    print %0 arguments");
     assert!(check(&arguments).contains("invalid use of arguments register set"));
@@ -88,9 +94,11 @@ fn suppressions() {
 
 #[test]
 fn deep_nesting_terminates() {
-    let mut body = String::from("    allocate_registers %3 local\n    integer %1 local 1\n");
+    let mut body = String::from("    allocate_registers %2 local\n    integer %1 local 1\n");
     for i in 0..3000 {
-        body.push_str(&format!("    if %1 local t{i} f{i}\n    .mark: t{i}\n    nop\n    .mark: f{i}\n"));
+        body.push_str(&format!(
+            "    if %1 local t{i} f{i}\n    .mark: t{i}\n    nop\n    .mark: f{i}\n"
+        ));
     }
     body.push_str("    print %1 local");
     assert_eq!(check(&main_of(&body)), "");

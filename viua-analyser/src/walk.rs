@@ -20,7 +20,7 @@ use crate::types::Type;
 
 /// Instruction steps per analysed function (closures and blocks it reaches included). When
 /// spent, the rest of the function is accepted: a found fault is always on a real path.
-const STEP_BUDGET: u64 = 3_000_000;
+const STEP_BUDGET: u64 = 200_000;
 /// Nesting of continuation walks (each `if`/`jump` on a path adds one).
 pub const MAX_DEPTH: usize = 4_000;
 /// Blocks entering blocks, closures instantiating closures.
