@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use viua_asm::assembler::unit::{Class, Definition, DirectiveKind, Instruction, Line, Operand};
+use viua_asm::assembler::unit::{Class, Definition, Instruction, Operand};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edge {
@@ -46,18 +46,7 @@ pub struct Cfg<'u> {
 impl<'u> Cfg<'u> {
     pub fn build(def: &'u Definition) -> Cfg<'u> {
         let instructions: Vec<&Instruction> = def.instructions().collect();
-        let mut markers: HashMap<&str, usize> = HashMap::new();
-        let mut index = 0;
-        for line in &def.lines {
-            match line {
-                Line::Instruction(_) => index += 1,
-                Line::Directive(d) => {
-                    if let DirectiveKind::Mark(name) = &d.kind {
-                        markers.entry(name.text.as_str()).or_insert(index);
-                    }
-                }
-            }
-        }
+        let markers = def.markers();
         let count = instructions.len();
         let mut graph = DiGraph::with_capacity(count + 1, count * 2);
         let nodes: Vec<NodeIndex> = (0..=count).map(|i| graph.add_node(i)).collect();

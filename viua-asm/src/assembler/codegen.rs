@@ -16,7 +16,6 @@ use super::syntax::{
     bits_value, duration_millis, hex_offset, is_module_name, is_reserved, literal_body,
 };
 use super::unit::{Class, Definition, DirectiveKind, Instruction, Line, Operand, RegisterIndex};
-use super::verify::markers;
 
 /// An operand before interning.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +69,7 @@ fn generation_error(at: &Token, message: impl Into<String>) -> Failure {
 
 /// Lowers a definition; `Err` is its first size-phase error.
 pub(crate) fn lower(def: &Definition, debug_info: bool) -> Result<Lowering, Diagnostic> {
-    let markers = markers(def);
+    let markers = def.markers();
     let count = def.instructions().count();
     let mut generation: Option<Diagnostic> = None;
     for line in &def.lines {

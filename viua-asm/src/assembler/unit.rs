@@ -53,6 +53,25 @@ pub struct Definition {
 }
 
 impl Definition {
+    /// Marker name → index of the instruction it names (may be one past the end). The first
+    /// definition of a name wins; the verify phase rejects duplicates. The verify phase, the
+    /// code generator and the analyser all resolve markers through this.
+    pub fn markers(&self) -> std::collections::HashMap<&str, usize> {
+        let mut out = std::collections::HashMap::new();
+        let mut index = 0;
+        for line in &self.lines {
+            match line {
+                Line::Instruction(_) => index += 1,
+                Line::Directive(d) => {
+                    if let DirectiveKind::Mark(name) = &d.kind {
+                        out.entry(name.text.as_str()).or_insert(index);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Appends the `in function NAME` / `in block NAME` trace entry.
     pub fn trace(&self, d: Diagnostic) -> Diagnostic {
         d.in_definition(self.kind.is_block(), &self.name.text, self.name.pos())

@@ -10,7 +10,7 @@ use crate::diag::{Diagnostic, Entry};
 use crate::token::Token;
 
 use super::syntax::{function_arity, hex_offset, is_identifier};
-use super::unit::{Class, Definition, DirectiveKind, Instruction, Line, RegisterIndex, Unit};
+use super::unit::{Class, Definition, Instruction, Line, RegisterIndex, Unit};
 
 type Check = fn(&Definition, &HashSet<&str>) -> Result<(), Diagnostic>;
 
@@ -276,23 +276,6 @@ fn argument_slots(def: &Definition) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Marker name → index of the instruction it names (may be one past the end).
-pub(crate) fn markers(def: &Definition) -> HashMap<&str, usize> {
-    let mut out = HashMap::new();
-    let mut index = 0;
-    for line in &def.lines {
-        match line {
-            Line::Instruction(_) => index += 1,
-            Line::Directive(d) => {
-                if let DirectiveKind::Mark(name) = &d.kind {
-                    out.entry(name.text.as_str()).or_insert(index);
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Resolves a non-hex jump target for the verify phase; `Ok(None)` for `0x…` targets.
 fn check_target(
     target: &super::unit::Operand,
@@ -352,7 +335,7 @@ fn check_target(
 }
 
 fn jumps(def: &Definition) -> Result<(), Diagnostic> {
-    let markers = markers(def);
+    let markers = def.markers();
     let count = def.instructions().count();
     for (current, i) in def.instructions().enumerate() {
         let targets: &[usize] = match i.opcode {
