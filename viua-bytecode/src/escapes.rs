@@ -1,5 +1,7 @@
-//! Run-time decoding of literal bodies (ASSEMBLY.md §2.10.6): text/string escapes with the
-//! `\xhh` quirk, and the simpler atom escapes.
+//! Decoding of literal bodies (ASSEMBLY.md §2.10.6): text/string escapes with the `\xhh`
+//! quirk, and the simpler atom escapes. Bytecode stores literal bodies undecoded, so these
+//! rules are part of what a body means: the VM decodes `text`/`string`/`atom` bodies with
+//! them, and the assembler decodes `.info:` values with the atom rules.
 
 fn simple_escape(c: u8) -> Option<u8> {
     Some(match c {
@@ -116,5 +118,9 @@ mod tests {
         assert_eq!(decode_atom_escapes(br#"it\'s"#), b"it's");
         assert_eq!(decode_atom_escapes(br#"\101"#), b"101");
         assert_eq!(decode_atom_escapes(b"a\\"), b"a\\");
+        assert_eq!(
+            decode_atom_escapes(br"two\nlines\q\"),
+            b"two\nlinesq\\".to_vec()
+        );
     }
 }

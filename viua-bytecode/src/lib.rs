@@ -2,6 +2,7 @@
 //! instruction-size model used for byte-offset jump targets, and the verifier.
 
 pub mod codec;
+pub mod escapes;
 pub mod limits;
 pub mod module;
 pub mod opcode;

@@ -16,7 +16,9 @@ use super::codegen::{entry_body, lower, LoweredBody};
 use super::emit::{emit, Origin, PendingBlock, PendingFunction};
 use super::link::{check_duplicate_symbols, lift_code, load_linked, Imports};
 use super::main::{check_return_values, select_main};
-use super::syntax::{decode_atom_escapes, function_arity, is_function_name, literal_body};
+use viua_bytecode::escapes::decode_atom_escapes;
+
+use super::syntax::{function_arity, is_function_name, literal_body};
 use super::unit::{Class, DefKind, Definition, Unit};
 use super::{Options, Output};
 

@@ -168,33 +168,6 @@ pub(crate) fn literal_body(word: &str) -> &[u8] {
 /// chain, which checks `.name:` names against it first.
 pub(crate) use crate::cook::is_reserved;
 
-/// Decodes an `.info:` value body with the atom escape rules (§2.10.6).
-pub(crate) fn decode_atom_escapes(body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len());
-    let mut i = 0;
-    while i < body.len() {
-        let b = body[i];
-        if b != b'\\' || i + 1 == body.len() {
-            out.push(b);
-            i += 1;
-            continue;
-        }
-        let c = body[i + 1];
-        out.push(match c {
-            b'a' => 0x07,
-            b'b' => 0x08,
-            b'f' => 0x0c,
-            b'n' => b'\n',
-            b'r' => b'\r',
-            b't' => b'\t',
-            b'v' => 0x0b,
-            other => other,
-        });
-        i += 2;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,13 +205,5 @@ mod tests {
         assert_eq!(duration_millis("4294967295ms"), None);
         assert!(is_duration("4294967295ms"));
         assert!(!is_duration("10minutes"));
-    }
-
-    #[test]
-    fn atom_escapes() {
-        assert_eq!(
-            decode_atom_escapes(br"two\nlines\q\"),
-            b"two\nlinesq\\".to_vec()
-        );
     }
 }

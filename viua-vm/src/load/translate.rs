@@ -9,9 +9,9 @@ use super::insn::*;
 use super::{Code, LoadError, Program};
 use crate::ops::bits::{Bits, Bitwise, Shift};
 use crate::ops::bits_arith::{ArithOp, Flavour};
-use crate::ops::escapes::{decode_atom_escapes, decode_text_escapes};
 use crate::ops::text::validate_utf8;
 use crate::value::FunctionName;
+use viua_bytecode::escapes::{decode_atom_escapes, decode_text_escapes};
 
 struct Translator<'m> {
     module: &'m Module,
