@@ -26,8 +26,10 @@
 
 pub mod exception;
 pub mod exec;
+pub mod foreign;
 pub mod load;
 pub mod ops;
+pub mod output;
 pub mod report;
 mod run;
 pub mod value;
