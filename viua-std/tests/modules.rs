@@ -124,3 +124,24 @@ fn static_import_through_the_library_path() {
     assert!(library_dir().join("std/vector.module").is_file());
     assert_eq!(output(source, &[]), "[0, 1, 2]\n");
 }
+
+#[test]
+fn linked_code_survives_the_disassembler_round_trip() {
+    let source = r#"
+.function: main/0
+    allocate_registers %3 local
+    frame ^[(move %0 arguments (integer %1 local 3) local)]
+    call %1 local std::vector::of_ints/1
+    frame ^[(move %0 arguments (function %2 local std::vector::reverse/1) local) (move %1 arguments %1 local)]
+    print (call %1 local std::functional::apply/2) local
+    izero %0 local
+    return
+.end
+"#;
+    let link = ["std::vector", "std::functional", "std::misc"];
+    let module = support::assemble(source, &link).unwrap();
+    let bytes = viua_bytecode::encode(&module);
+    let listing = viua_asm::disassemble(&module, &viua_asm::DisOptions::default()).unwrap();
+    let again = support::assemble(&listing, &[]).unwrap_or_else(|e| panic!("{e}\n{listing}"));
+    assert_eq!(viua_bytecode::encode(&again), bytes, "{listing}");
+}

@@ -10,12 +10,14 @@ use std::time::Duration;
 pub fn library_dir() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("viua-std-{}", std::process::id()));
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("viua-std-library");
         for name in viua_std::NAMES {
             let path = dir.join(viua_std::file_name(name).unwrap());
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, viua_std::module(name).unwrap()).unwrap();
+            // Written aside and renamed, so that concurrent test runs never see a partial file.
+            let partial = path.with_extension(format!("partial-{}", std::process::id()));
+            std::fs::write(&partial, viua_std::module(name).unwrap()).unwrap();
+            std::fs::rename(&partial, &path).unwrap();
         }
         dir
     })
