@@ -111,7 +111,8 @@ pub fn install(dir: &Path) -> Result<Vec<PathBuf>, String> {
 mod tests {
     #[test]
     fn filenames_are_read_from_cargo_messages() {
-        let line = r#"{"reason":"compiler-artifact","filenames":["/t/debug/libWorld.so","/t/x"],"x":1}"#;
+        let line =
+            r#"{"reason":"compiler-artifact","filenames":["/t/debug/libWorld.so","/t/x"],"x":1}"#;
         assert_eq!(
             super::filenames(line),
             vec!["/t/debug/libWorld.so".to_string(), "/t/x".to_string()]

@@ -22,7 +22,9 @@ mod std_random;
 use std::path::Path;
 use std::sync::Arc;
 
-use viua_vm::foreign::{ForeignCall, ForeignFunction, ForeignResult, NativeLoadError, NativeModules};
+use viua_vm::foreign::{
+    ForeignCall, ForeignFunction, ForeignResult, NativeLoadError, NativeModules,
+};
 
 pub use viua_native::abi::ABI_VERSION;
 

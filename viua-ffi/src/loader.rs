@@ -17,15 +17,14 @@ pub fn load(name: &str, path: &Path) -> Result<Vec<ForeignFunction>, NativeLoadE
     // SAFETY: opening a library runs its initialisers. The module search found this file on
     // VIUA_LIBRARY_PATH and the program asked to import it: running its code is what an
     // import is for, with the same trust 0.13 gives to `dlopen`.
-    let library = unsafe { Library::new(path) }.map_err(|e| NativeLoadError::Open(e.to_string()))?;
+    let library =
+        unsafe { Library::new(path) }.map_err(|e| NativeLoadError::Open(e.to_string()))?;
     let library = Arc::new(library);
     // SAFETY: the symbol is declared by viua_native.h with exactly the type `Entry`; the
     // function pointer is only used while `library` (kept in every returned function) is
     // loaded.
     let entry: Entry = *unsafe { library.get::<Entry>(abi::MODULE_SYMBOL) }.map_err(|e| {
-        NativeLoadError::Interface(format!(
-            "{name}: no `viua_native_module` export ({e})"
-        ))
+        NativeLoadError::Interface(format!("{name}: no `viua_native_module` export ({e})"))
     })?;
     // SAFETY: `entry` is the module's `viua_native_module`, which takes no arguments and
     // returns a pointer to a static descriptor (or null).

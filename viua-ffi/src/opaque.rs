@@ -49,7 +49,10 @@ fn table() -> std::sync::MutexGuard<'static, HashMap<u64, Shared>> {
 
 fn id_of(v: &Value) -> Option<u64> {
     match &*v.resolve() {
-        Value::Atom(a) => std::str::from_utf8(a.strip_prefix(MARKER)?).ok()?.parse().ok(),
+        Value::Atom(a) => std::str::from_utf8(a.strip_prefix(MARKER)?)
+            .ok()?
+            .parse()
+            .ok(),
         _ => None,
     }
 }

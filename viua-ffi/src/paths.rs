@@ -61,7 +61,12 @@ impl Path {
     /// `self /= element` for one element of another path's iteration.
     fn push(&mut self, element: &str) {
         match element {
-            "/" => *self = Path { root: true, ..Path::default() },
+            "/" => {
+                *self = Path {
+                    root: true,
+                    ..Path::default()
+                }
+            }
             "" => {
                 if self.has_filename() {
                     self.trailing = true;
@@ -139,7 +144,7 @@ pub fn lexically_relative(s: &str, base: &str) -> String {
             _ => n += 1,
         }
     }
-    if n == 0 && rest.first().map_or(true, |e| e.is_empty()) {
+    if n == 0 && matches!(rest.first(), None | Some(&"")) {
         return ".".into();
     }
     if n < 0 {
@@ -235,13 +240,26 @@ mod tests {
     /// agreed when this was written).
     #[test]
     fn oracle() {
-        let Ok(file) = std::env::var("VIUA_PATHS_ORACLE") else { return };
+        let Ok(file) = std::env::var("VIUA_PATHS_ORACLE") else {
+            return;
+        };
         let mut bad = Vec::new();
         for line in std::fs::read_to_string(file).unwrap().lines() {
             let f: Vec<&str> = line.split('\t').collect();
-            let got = if f[0] == "N" { lexically_normal(f[1]) } else { lexically_relative(f[1], f[2]) };
-            if got != f[3] { bad.push(format!("{line} got {got:?}")); }
+            let got = if f[0] == "N" {
+                lexically_normal(f[1])
+            } else {
+                lexically_relative(f[1], f[2])
+            };
+            if got != f[3] {
+                bad.push(format!("{line} got {got:?}"));
+            }
         }
-        assert!(bad.is_empty(), "{} bad:\n{}", bad.len(), bad[..bad.len().min(30)].join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{} bad:\n{}",
+            bad.len(),
+            bad[..bad.len().min(30)].join("\n")
+        );
     }
 }

@@ -9,8 +9,8 @@ use viua_vm::output::Stream;
 use viua_vm::value::Value;
 
 use crate::args::{self, int_arg, str_arg};
-use crate::opaque::{self, ForeignObject};
 use crate::function;
+use crate::opaque::{self, ForeignObject};
 
 pub fn functions() -> Vec<ForeignFunction> {
     vec![
@@ -185,9 +185,7 @@ fn fstream_write(call: &mut ForeignCall) -> ForeignResult {
         Some(file) => {
             // Seeking the reader drops its buffer, so reads continue after the write.
             file.seek(SeekFrom::Start(0)).map_err(|e| io_fault(&e))?;
-            file.get_mut()
-                .write_all(&bytes)
-                .map_err(|e| io_fault(&e))
+            file.get_mut().write_all(&bytes).map_err(|e| io_fault(&e))
         }
         None => Ok(()),
     })?;

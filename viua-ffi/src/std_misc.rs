@@ -70,7 +70,12 @@ mod tests {
             (Value::Vector(Box::default()), "Vector"),
         ] {
             let (_cell, p) = pointer_to(v);
-            let r = call("std::typesystem", "std::typesystem::typeof/1", vec![Some(p)]).0;
+            let r = call(
+                "std::typesystem",
+                "std::typesystem::typeof/1",
+                vec![Some(p)],
+            )
+            .0;
             assert_eq!(string(r), name.as_bytes());
         }
     }
@@ -94,21 +99,39 @@ mod tests {
             vec![Some(p)],
             2,
         );
-        assert_eq!(fault(r.0), "Invalid_dereference: outside of original process");
+        assert_eq!(
+            fault(r.0),
+            "Invalid_dereference: outside of original process"
+        );
     }
 
     #[test]
     fn sleep_blocks_for_whole_seconds() {
         let start = Instant::now();
-        let r = call("std::kitchensink", "std::kitchensink::sleep/1", vec![Some(Value::Float(0.9))]);
+        let r = call(
+            "std::kitchensink",
+            "std::kitchensink::sleep/1",
+            vec![Some(Value::Float(0.9))],
+        );
         assert!(matches!(r.0, Ok(None)));
         assert!(start.elapsed() < Duration::from_millis(500));
         let start = Instant::now();
-        let r = call("std::kitchensink", "std::kitchensink::sleep/1", vec![Some(Value::Integer(1))]);
+        let r = call(
+            "std::kitchensink",
+            "std::kitchensink::sleep/1",
+            vec![Some(Value::Integer(1))],
+        );
         assert!(matches!(r.0, Ok(None)));
         assert!(start.elapsed() >= Duration::from_secs(1));
         assert_eq!(
-            fault(call("std::kitchensink", "std::kitchensink::sleep/1", vec![Some(Value::string(b"x".to_vec()))]).0),
+            fault(
+                call(
+                    "std::kitchensink",
+                    "std::kitchensink::sleep/1",
+                    vec![Some(Value::string(b"x".to_vec()))]
+                )
+                .0
+            ),
             "Exception: fetched invalid type: expected 'Number' but got 'String'"
         );
         assert!(!crate::testing::find("std::kitchensink", "std::kitchensink::sleep/1").inline);

@@ -7,7 +7,9 @@ use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use viua_ffi::Natives;
-use viua_vm::foreign::{ForeignCall, ForeignFunction, ForeignResult, NativeLoadError, NativeModules};
+use viua_vm::foreign::{
+    ForeignCall, ForeignFunction, ForeignResult, NativeLoadError, NativeModules,
+};
 use viua_vm::output::Output;
 use viua_vm::value::{Pointer, Value};
 
@@ -83,7 +85,10 @@ fn every_fixture_exports_its_functions() {
     };
     assert_eq!(
         names("World"),
-        [("World::print_hello/0".into(), true), ("World::print_hello/1".into(), true)]
+        [
+            ("World::print_hello/0".into(), true),
+            ("World::print_hello/1".into(), true)
+        ]
     );
     assert_eq!(names("math"), [("math::sqrt/1".into(), true)]);
     assert_eq!(names("printer"), [("printer::print/1".into(), true)]);
@@ -132,7 +137,10 @@ fn printer_prints_str_of_its_argument() {
         (Value::text(b"World".to_vec()), "Hello World!\n"),
         (Value::Integer(42), "Hello 42!\n"),
         (
-            Value::Vector(Box::new(vec![Value::Integer(1), Value::text(b"a".to_vec())])),
+            Value::Vector(Box::new(vec![
+                Value::Integer(1),
+                Value::text(b"a".to_vec()),
+            ])),
             "Hello [1, \"a\"]!\n",
         ),
     ] {
@@ -180,7 +188,10 @@ fn another_abi_version_is_rejected() {
 fn a_library_without_the_export_is_rejected() {
     match load("no_interface") {
         Err(NativeLoadError::Interface(why)) => {
-            assert!(why.starts_with("no_interface: no `viua_native_module` export"), "{why}")
+            assert!(
+                why.starts_with("no_interface: no `viua_native_module` export"),
+                "{why}"
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -239,8 +250,14 @@ fn probe_moves_values_in_and_out() {
     let out = call(&echo, vec![Some(v)]);
     assert!(matches!(out.result, Ok(Some(Value::Vector(ref v))) if v.len() == 1));
     assert!(out.args[0].is_none(), "the argument was moved out");
-    assert_eq!(fault(call(&echo, vec![]).result), "Probe_error: nothing to echo");
-    let out = call(&function("probe", "probe::swallow/1"), vec![Some(Value::Integer(1))]);
+    assert_eq!(
+        fault(call(&echo, vec![]).result),
+        "Probe_error: nothing to echo"
+    );
+    let out = call(
+        &function("probe", "probe::swallow/1"),
+        vec![Some(Value::Integer(1))],
+    );
     assert!(matches!(out.result, Ok(None)));
     assert!(out.args[0].is_none());
 }

@@ -123,26 +123,31 @@ impl Drop for Value<'_> {
 impl<'a> Call<'a> {
     /// Number of argument slots.
     pub fn arg_count(&self) -> usize {
+        // SAFETY: live handle and table for this call (see the impl comment).
         unsafe { (self.api.arg_count)(self.raw) }
     }
 
     /// Kind of argument `i` ([`Kind::Empty`] when missing or empty).
     pub fn kind(&self, i: usize) -> Kind {
+        // SAFETY: live handle and table for this call (see the impl comment).
         Kind::from_raw(unsafe { (self.api.arg_kind)(self.raw, i) })
     }
 
     pub fn int(&self, i: usize) -> Option<i64> {
         let mut out = 0i64;
+        // SAFETY: live handle and table for this call (see the impl comment).
         (unsafe { (self.api.arg_int)(self.raw, i, &mut out) } == abi::OK).then_some(out)
     }
 
     pub fn float(&self, i: usize) -> Option<f64> {
         let mut out = 0f64;
+        // SAFETY: live handle and table for this call (see the impl comment).
         (unsafe { (self.api.arg_float)(self.raw, i, &mut out) } == abi::OK).then_some(out)
     }
 
     pub fn boolean(&self, i: usize) -> Option<bool> {
         let mut out = 0i32;
+        // SAFETY: live handle and table for this call (see the impl comment).
         (unsafe { (self.api.arg_bool)(self.raw, i, &mut out) } == abi::OK).then_some(out != 0)
     }
 
@@ -153,10 +158,12 @@ impl<'a> Call<'a> {
     ) -> Option<&'a [u8]> {
         let mut data: *const u8 = std::ptr::null();
         let mut len = 0usize;
+        // SAFETY: live handle and table for this call (see the impl comment).
         if unsafe { f(self.raw, i, &mut data, &mut len) } != abi::OK || data.is_null() {
             return None;
         }
-        // The host keeps the bytes alive until the call ends (header contract).
+        // SAFETY: non-null; the host keeps these `len` bytes alive until the call ends
+        // (header contract), which outlives `'a`.
         Some(unsafe { std::slice::from_raw_parts(data, len) })
     }
 
@@ -178,27 +185,33 @@ impl<'a> Call<'a> {
 
     /// Moves argument `i` out of its slot.
     pub fn take(&mut self, i: usize) -> Option<Value<'a>> {
+        // SAFETY: live handle and table for this call (see the impl comment).
         let raw = unsafe { (self.api.arg_take)(self.raw, i) };
         (!raw.is_null()).then_some(Value { raw, api: self.api })
     }
 
     pub fn return_int(&mut self, v: i64) {
+        // SAFETY: live handle and table for this call (see the impl comment).
         unsafe { (self.api.return_int)(self.raw, v) }
     }
 
     pub fn return_float(&mut self, v: f64) {
+        // SAFETY: live handle and table for this call (see the impl comment).
         unsafe { (self.api.return_float)(self.raw, v) }
     }
 
     pub fn return_bool(&mut self, v: bool) {
+        // SAFETY: live handle and table for this call (see the impl comment).
         unsafe { (self.api.return_bool)(self.raw, i32::from(v)) }
     }
 
     pub fn return_string(&mut self, bytes: &[u8]) {
+        // SAFETY: live handle and table for this call (see the impl comment).
         unsafe { (self.api.return_string)(self.raw, bytes.as_ptr(), bytes.len()) }
     }
 
     pub fn return_text(&mut self, text: &str) {
+        // SAFETY: live handle and table for this call (see the impl comment).
         unsafe { (self.api.return_text)(self.raw, text.as_ptr(), text.len()) };
     }
 
@@ -206,20 +219,24 @@ impl<'a> Call<'a> {
     pub fn return_value(&mut self, value: Value<'a>) {
         let raw = value.raw;
         std::mem::forget(value);
+        // SAFETY: live handle and table for this call (see the impl comment).
         unsafe { (self.api.return_value)(self.raw, raw) }
     }
 
     /// Writes one piece to the VM's standard output.
     pub fn print(&mut self, bytes: &[u8]) {
+        // SAFETY: live handle and table for this call (see the impl comment).
         unsafe { (self.api.write)(self.raw, abi::STDOUT, bytes.as_ptr(), bytes.len()) };
     }
 
     /// Writes one piece to the VM's standard error.
     pub fn eprint(&mut self, bytes: &[u8]) {
+        // SAFETY: live handle and table for this call (see the impl comment).
         unsafe { (self.api.write)(self.raw, abi::STDERR, bytes.as_ptr(), bytes.len()) };
     }
 
     fn raise(&mut self, e: &Raise) {
+        // SAFETY: live handle and table for this call (see the impl comment).
         unsafe {
             (self.api.raise)(
                 self.raw,
