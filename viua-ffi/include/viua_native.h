@@ -4,7 +4,7 @@
  * A native module is a shared library (`NAME.so`, found through VIUA_LIBRARY_PATH, where a
  * module name `a::b` maps to `a/b.so`) that exports one C symbol:
  *
- *     const viua_native_module *viua_native_module(void);
+ *     const viua_module_descriptor *viua_native_module(void);
  *
  * It returns a pointer to a descriptor with static lifetime. The VM reads `abi_version`
  * first (that field stays the first one in every future version) and rejects the module
@@ -117,14 +117,14 @@ typedef struct viua_native_function {
     uint32_t flags; /* VIUA_FUNCTION_* */
 } viua_native_function;
 
-typedef struct viua_native_module {
+typedef struct viua_module_descriptor {
     uint32_t abi_version; /* must be VIUA_NATIVE_ABI_VERSION; always the first field */
     uint32_t function_count;
     const viua_native_function *functions;
-} viua_native_module;
+} viua_module_descriptor;
 
 /* The one symbol a module exports. */
-const viua_native_module *viua_native_module(void);
+const viua_module_descriptor *viua_native_module(void);
 
 #ifdef __cplusplus
 }

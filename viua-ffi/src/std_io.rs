@@ -2,6 +2,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::os::unix::ffi::OsStrExt;
 
 use viua_vm::exception::{Exception, Fault};
 use viua_vm::foreign::{ForeignCall, ForeignFunction, ForeignResult};
@@ -94,7 +95,7 @@ impl ForeignObject for Fstream {
 
 fn fstream_open(call: &mut ForeignCall) -> ForeignResult {
     let path = str_arg(call, 0, "a path")?;
-    let path = String::from_utf8_lossy(&path).into_owned();
+    let path = std::ffi::OsStr::from_bytes(&path);
     // Not created when missing: like a C++ fstream, the value is then simply not open.
     let file = OpenOptions::new()
         .read(true)

@@ -1,7 +1,10 @@
 //! `std::os` (RUNTIME.md §9.2): processes, directories, lexical paths.
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use viua_vm::exception::Exception;
@@ -47,7 +50,7 @@ fn run(call: &ForeignCall, command: &mut Command) -> std::io::Result<std::proces
 /// `system(3)`: the raw wait status (exit status 3 → 768); -1 when no shell could start.
 fn system(call: &mut ForeignCall) -> ForeignResult {
     let command = required(call, 0, "command to launch (string)")?;
-    let command = String::from_utf8_lossy(&opaque::print_form(command)).into_owned();
+    let command = OsString::from_vec(opaque::print_form(command));
     let status = match run(call, Command::new("/bin/sh").arg("-c").arg(command)) {
         Ok(output) => {
             call.output.write(Stream::Stdout, &output.stdout);
@@ -61,10 +64,10 @@ fn system(call: &mut ForeignCall) -> ForeignResult {
 /// Executes `argv[0]` (no `PATH` search) with an empty environment; returns its stdout.
 fn exec_pipe_stdout(call: &mut ForeignCall) -> ForeignResult {
     let argv = required(call, 0, "command to launch (vector of string)")?;
-    let argv: Vec<String> = match &*argv.resolve() {
+    let argv: Vec<OsString> = match &*argv.resolve() {
         Value::Vector(items) => items
             .iter()
-            .map(|v| String::from_utf8_lossy(&opaque::print_form(v)).into_owned())
+            .map(|v| OsString::from_vec(opaque::print_form(v)))
             .collect(),
         other => return Err(type_error("Vector", other)),
     };
@@ -72,10 +75,10 @@ fn exec_pipe_stdout(call: &mut ForeignCall) -> ForeignResult {
         return Ok(Some(Value::string(Vec::new())));
     };
     // execv(2) resolves a name without a slash against the working directory, never PATH.
-    let program = if program.contains('/') {
-        program.clone()
+    let program = if program.as_bytes().contains(&b'/') {
+        PathBuf::from(program)
     } else {
-        format!("./{program}")
+        Path::new(".").join(program)
     };
     let stdout = run(call, Command::new(program).args(rest).env_clear())
         .map(|o| o.stdout)
@@ -84,30 +87,35 @@ fn exec_pipe_stdout(call: &mut ForeignCall) -> ForeignResult {
 }
 
 /// `path / name` as C++ `std::filesystem::path::operator/` joins them.
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() || dir.ends_with('/') {
-        format!("{dir}{name}")
-    } else {
-        format!("{dir}/{name}")
+fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
+    let mut path = dir.to_vec();
+    if !(dir.is_empty() || dir.ends_with(b"/")) {
+        path.push(b'/');
     }
+    path.extend_from_slice(name);
+    path
 }
 
 fn lsdir(call: &mut ForeignCall) -> ForeignResult {
-    let dir = String::from_utf8_lossy(&str_arg(call, 0, "a directory path")?).into_owned();
+    let dir = str_arg(call, 0, "a directory path")?;
     // libstdc++'s `filesystem_error::what()`, which 0.13 would have died with.
     let fail = |what: &str, e: &std::io::Error| {
-        Exception::error(format!("filesystem error: {what}: {} [{dir}]", describe(e)))
+        Exception::error(format!(
+            "filesystem error: {what}: {} [{}]",
+            describe(e),
+            String::from_utf8_lossy(&dir)
+        ))
     };
-    let entries = std::fs::read_dir(&dir)
+    let entries = std::fs::read_dir(std::ffi::OsStr::from_bytes(&dir))
         .map_err(|e| fail("directory iterator cannot open directory", &e))?;
     let mut out = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| fail("directory iterator cannot advance", &e))?;
-        let path = join(&dir, &entry.file_name().to_string_lossy());
+        let path = join(&dir, entry.file_name().as_bytes());
         // Like `directory_entry::is_directory()`: symbolic links are followed.
         let meta = std::fs::metadata(entry.path()).ok();
         let mut fields = BTreeMap::new();
-        fields.insert(b"path".to_vec(), Value::string(path.into_bytes()));
+        fields.insert(b"path".to_vec(), Value::string(path));
         fields.insert(
             b"is_directory".to_vec(),
             Value::Boolean(meta.as_ref().is_some_and(|m| m.is_dir())),

@@ -78,7 +78,7 @@ pub struct Function {
     pub flags: u32,
 }
 
-/// `viua_native_module`.
+/// `viua_module_descriptor` (what `viua_native_module()` returns).
 #[repr(C)]
 pub struct Module {
     pub abi_version: u32,
@@ -94,3 +94,18 @@ unsafe impl Sync for Function {}
 #[allow(unsafe_code)]
 // SAFETY: `Module` is plain immutable data; `functions` points to a `'static` array.
 unsafe impl Sync for Module {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The layout viua_native.h declares (checked from C in viua-ffi's `c_module` test).
+    #[test]
+    fn layouts_match_the_header() {
+        let ptr = std::mem::size_of::<usize>();
+        assert_eq!(std::mem::size_of::<HostApi>(), 8 + 18 * ptr);
+        assert_eq!(std::mem::size_of::<Function>(), 3 * ptr);
+        assert_eq!(std::mem::offset_of!(Module, abi_version), 0);
+        assert_eq!(std::mem::offset_of!(Module, functions), 8);
+    }
+}

@@ -3,7 +3,7 @@
 //! A module is a `cdylib` crate whose library is named like the module (`World` →
 //! `libWorld.so`, installed as `World.so` in a `VIUA_LIBRARY_PATH` directory):
 //!
-//! ```ignore
+//! ```no_run
 //! use viua_native::{Call, Raise};
 //!
 //! fn print_hello(call: &mut Call) -> Result<(), Raise> {
