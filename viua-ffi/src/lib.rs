@@ -62,8 +62,13 @@ impl NativeModules for Natives {
         })
     }
 
+    /// A file found for a built-in module's name (e.g. 0.13's own `std/io.so`, bound to
+    /// 0.13's C++ ABI) is not opened: the internal implementation is used (RUNTIME.md §7.5).
     fn load(&self, name: &str, path: &Path) -> Result<Vec<ForeignFunction>, NativeLoadError> {
-        loader::load(name, path)
+        match self.builtin(name) {
+            Some(functions) => Ok(functions),
+            None => loader::load(name, path),
+        }
     }
 }
 
@@ -77,6 +82,78 @@ pub(crate) fn function(
         name: name.to_string(),
         code: Arc::new(code),
         inline,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(module: &str) -> Vec<String> {
+        let mut names: Vec<String> = Natives
+            .builtin(module)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn every_function_of_the_standard_modules_is_there() {
+        assert_eq!(
+            names("std::io"),
+            [
+                "std::io::fstream::getline/1",
+                "std::io::fstream::getline/2",
+                "std::io::fstream::open/1",
+                "std::io::fstream::peek/1",
+                "std::io::fstream::read/1",
+                "std::io::fstream::read/2",
+                "std::io::fstream::write/2",
+                "std::io::stderr::write/1",
+                "std::io::stdin::getline/0",
+                "std::io::stdout::write/1",
+            ]
+        );
+        assert_eq!(
+            names("std::os"),
+            [
+                "std::os::exec_pipe_stdout/1",
+                "std::os::fs::path::lexically_normal/1",
+                "std::os::fs::path::lexically_relative/2",
+                "std::os::lsdir/1",
+                "std::os::system/1",
+            ]
+        );
+        assert_eq!(
+            names("std::random"),
+            [
+                "std::random::device::random/0",
+                "std::random::device::urandom/0",
+                "std::random::randint/2",
+                "std::random::random/0",
+            ]
+        );
+        assert_eq!(names("std::typesystem"), ["std::typesystem::typeof/1"]);
+        assert_eq!(names("std::kitchensink"), ["std::kitchensink::sleep/1"]);
+        for module in BUILTIN_MODULES {
+            assert!(Natives.builtin(module).is_some(), "{module}");
+        }
+        assert!(Natives.builtin("World").is_none());
+    }
+
+    #[test]
+    fn a_file_found_for_a_builtin_name_is_not_opened() {
+        let loaded = Natives
+            .load("Std::Io", Path::new("/nonexistent/Std/Io.so"))
+            .unwrap();
+        assert_eq!(loaded.len(), 10);
+        assert!(matches!(
+            Natives.load("World", Path::new("/nonexistent/World.so")),
+            Err(NativeLoadError::Open(_))
+        ));
     }
 }
 
