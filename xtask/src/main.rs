@@ -4,11 +4,13 @@
 //!   cases pass than the floor in `xtask/conformance-floor.txt`;
 //! - `cargo xtask conformance [-v] [--keep] [--viua PATH] [DIR...]`: run case folders;
 //! - `cargo xtask bench asm`: time the assembler on a generated 100 000-instruction program;
+//! - `cargo xtask fixtures DIR`: build the test-fixture native modules into DIR as `NAME.so`;
 //! - `cargo xtask bench vm`: time the interpreter (fib(30), a 10M loop) beside Lua 5.4.
 
 mod bench;
 mod bench_vm;
 mod conformance;
+mod fixtures;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +28,8 @@ commands:
                                 conformance/ and ../shared/conformance); -v lists failures,
                                 --keep leaves the scratch copies in place, --viua runs that
                                 binary instead of building viua-cli
+  fixtures DIR                  build the test-fixture native modules (World, math, ...)
+                                and install them as DIR/NAME.so for VIUA_LIBRARY_PATH
   bench asm                     time `viua asm` on a generated 100 000-instruction program
   bench analyse                 time the static analyser on the same program
   bench vm                      time `viua run` on fib(30) and a 10M loop, beside lua5.4";
@@ -42,6 +46,7 @@ fn main() -> Result<()> {
     match command {
         "test" if rest.is_empty() => test::run(),
         "conformance" => conformance::command(rest),
+        "fixtures" => fixtures::command(rest),
         "bench" if rest == ["asm"] => bench::asm(),
         "bench" if rest == ["analyse"] => bench::analyse(),
         "bench" if rest == ["vm"] => bench_vm::vm(),
