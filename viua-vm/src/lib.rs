@@ -27,6 +27,7 @@
 pub mod exception;
 pub mod exec;
 pub mod foreign;
+pub mod kernel;
 pub mod load;
 pub mod ops;
 pub mod output;

@@ -5,11 +5,10 @@ use std::sync::Arc;
 
 use viua_bytecode::Module;
 
-use crate::exec::{Process, StepOutcome};
+use crate::exec::Process;
+use crate::kernel::Kernel;
 use crate::load::Program;
-
-/// Instructions a process runs per [`Process::step`] before the runner looks at it again.
-const STEP_BUDGET: u32 = 1 << 16;
+use crate::output::Output;
 
 /// How uncaught-exception reports are written (RUNTIME.md §5, §5A).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -36,6 +35,8 @@ pub struct RunConfig {
     pub trace_stream: TraceStream,
     /// `VIUA_STACK_TRACES=full`: show the `__entry` frame.
     pub full_traces: bool,
+    /// `VIUA_PROC_SCHEDULERS`: process scheduler threads; `None` = one per hardware thread.
+    pub proc_schedulers: Option<usize>,
 }
 
 impl RunConfig {
@@ -51,7 +52,15 @@ impl RunConfig {
                 Some(_) => TraceStream::Stderr,
             },
             full_traces: var("VIUA_STACK_TRACES").as_deref() == Some("full"),
+            proc_schedulers: var("VIUA_PROC_SCHEDULERS").and_then(|v| scheduler_count(&v)),
         }
+    }
+
+    /// Process scheduler threads to start.
+    pub fn schedulers(&self) -> usize {
+        self.proc_schedulers.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        })
     }
 
     /// Reads the configuration from the process environment.
@@ -64,8 +73,11 @@ impl RunConfig {
 ///
 /// `program` is the executable path as given on the command line (it becomes the first
 /// element of the argument vector and appears in stack traces); `args` are the program's own
-/// arguments. Output of `print`/`echo` goes to `stdout`; the uncaught-exception report goes to
+/// arguments. Output of `print`/`echo` goes to `stdout`; uncaught-exception reports go to
 /// `stderr` (plain) or where `config` says (JSON). Write errors on the streams are ignored.
+///
+/// The main process and every process it spawns run on a fresh scheduler
+/// ([`crate::kernel`]); this thread writes their output until the last process has ended.
 pub fn run_executable_with(
     module: &Module,
     program: &str,
@@ -91,40 +103,38 @@ pub fn run_executable_with(
         );
         return 1;
     };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.schedulers())
+        .thread_name("proc")
+        .enable_time()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = writeln!(
+                stdout,
+                "VM error: an irrecoverable host exception occured: {e}"
+            );
+            return 1;
+        }
+    };
+    let output = Arc::new(Output::new());
+    let kernel = Kernel::new(
+        Arc::clone(&loaded),
+        Arc::clone(&output),
+        config,
+        runtime.handle().clone(),
+    );
     let mut argv = vec![program.to_string()];
     argv.extend(args);
-    let mut main = Process::main(loaded, entry, argv);
-    loop {
-        let outcome = main.step(STEP_BUDGET);
-        let _ = stdout.write_all(&main.take_output());
-        match outcome {
-            StepOutcome::Yielded => continue,
-            StepOutcome::Returned(_) | StepOutcome::Halted | StepOutcome::Finished => {
-                let _ = stdout.flush();
-                return 0;
-            }
-            StepOutcome::Died(death) => {
-                let _ = stdout.flush();
-                match config.trace_format {
-                    TraceFormat::Plain => {
-                        let _ = stderr
-                            .write_all(death.report.render_plain(config.full_traces).as_bytes());
-                    }
-                    TraceFormat::Json => {
-                        let text = death.report.render_json(config.full_traces);
-                        let stream: &mut dyn Write = match config.trace_stream {
-                            TraceStream::Stdout => stdout,
-                            TraceStream::Stderr => stderr,
-                        };
-                        let _ = stream.write_all(text.as_bytes());
-                        let _ = stream.flush();
-                    }
-                }
-                let _ = stderr.flush();
-                return 1;
-            }
-        }
-    }
+    let handle = kernel.new_handle(false);
+    let main = Process::main_of(loaded, handle, Some(Arc::clone(&kernel)), entry, argv);
+    kernel.spawn(main, true);
+    while output.drain(stdout, stderr) {}
+    let code = kernel.exit_code();
+    drop(kernel);
+    runtime.shutdown_background();
+    code
 }
 
 /// [`run_executable_with`] with the configuration read from the environment.
@@ -136,4 +146,36 @@ pub fn run_executable(
     stderr: &mut dyn Write,
 ) -> i32 {
     run_executable_with(module, program, args, RunConfig::from_env(), stdout, stderr)
+}
+
+/// A scheduler count as RUNTIME.md §5A parses it: a leading decimal integer after optional
+/// whitespace, trailing junk ignored. Zero, negative and unparsable values (a host error in
+/// 0.13) select the default.
+pub fn scheduler_count(text: &str) -> Option<usize> {
+    let t = text.trim_start();
+    let (sign, digits) = match t.strip_prefix('-') {
+        Some(rest) => (-1i64, rest),
+        None => (1, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    let n: i64 = digits[..end].parse().ok()?;
+    let n = sign * n;
+    (n > 0 && n <= i64::from(i32::MAX)).then_some(n as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scheduler_count;
+
+    #[test]
+    fn scheduler_counts_parse_like_stoi() {
+        assert_eq!(scheduler_count(" 3x"), Some(3));
+        assert_eq!(scheduler_count("2"), Some(2));
+        assert_eq!(scheduler_count("0"), None);
+        assert_eq!(scheduler_count("-4"), None);
+        assert_eq!(scheduler_count("x"), None);
+        assert_eq!(scheduler_count("99999999999"), None);
+    }
 }

@@ -16,7 +16,7 @@ use crate::load::{Callee, CodeRef, Reg};
 use crate::value::{empty_registers, Closure, Register, Value};
 
 #[cold]
-fn no_frame() -> Fault {
+pub(super) fn no_frame() -> Fault {
     Exception::error("function call without a frame: use `frame 0' in source code if the function takes no parameters")
 }
 

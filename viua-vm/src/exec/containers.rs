@@ -359,7 +359,7 @@ impl Process {
         if newline {
             bytes.push(b'\n');
         }
-        self.output.extend_from_slice(&bytes);
+        self.emit(&bytes);
         Ok(())
     }
 }

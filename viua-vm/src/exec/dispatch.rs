@@ -82,7 +82,7 @@ impl Process {
                 self.raise(e);
             }
             if let Some(done) = self.finished.take() {
-                self.terminated = true;
+                self.terminated = !matches!(done, StepOutcome::Waiting(_));
                 return done;
             }
         }
@@ -170,6 +170,13 @@ impl Process {
                 self.finished = Some(StepOutcome::Halted);
                 Ok(())
             }
+            Insn::Process(t, callee) => self.op_process(t, callee),
+            Insn::SelfPid(t) => self.op_self(t),
+            Insn::Pideq(t, a, b) => self.op_pideq(t, a, b),
+            Insn::Send(p, v) => self.op_send(p, v),
+            Insn::Receive(t, timeout) => self.op_receive(t, timeout, ip),
+            Insn::Join(t, p, timeout) => self.op_join(t, p, timeout, ip),
+            Insn::Watchdog(callee) => self.op_watchdog(callee),
             Insn::NotYetSupported(op) => Err(Exception::error(format!(
                 "instruction not supported by this VM yet (processes, I/O and modules come later): {op}"
             ))),

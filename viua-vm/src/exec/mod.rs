@@ -13,6 +13,7 @@ mod data;
 mod dispatch;
 mod fast;
 mod frame;
+mod procs;
 mod registers;
 mod unwind;
 
@@ -23,6 +24,7 @@ pub use frame::{Frame, Stack};
 pub use registers::{GLOBAL_REGISTERS, STATIC_REGISTERS};
 
 use crate::exception::Exception;
+use crate::kernel::{Kernel, ProcessHandle};
 use crate::load::{CodeRef, Program};
 use crate::report::Report;
 use crate::value::{Register, Value};
@@ -43,6 +45,31 @@ pub enum StepOutcome {
     Halted,
     /// An exception was not caught; the report describes the stack at the moment of death.
     Died(Box<Death>),
+    /// A blocking instruction (`receive`, `join`) cannot complete yet; call `step` again
+    /// when what it waits for has happened or its deadline has passed. The instruction is
+    /// executed again then.
+    Waiting(Wait),
+}
+
+/// What a waiting process waits for.
+#[derive(Debug)]
+pub enum Wait {
+    /// A message in its own mailbox.
+    Message {
+        deadline: Option<std::time::Instant>,
+    },
+    /// The end of another process.
+    Join {
+        process: Arc<ProcessHandle>,
+        deadline: Option<std::time::Instant>,
+    },
+}
+
+/// A watchdog set with `watchdog` (ISA-CONTROL §2.31): the function and its frame.
+#[derive(Debug)]
+pub(crate) struct Watchdog {
+    pub function: u32,
+    pub args: Vec<Register>,
 }
 
 /// An uncaught exception and the report of the process it killed.
@@ -57,13 +84,26 @@ pub struct Death {
 pub struct Process {
     pub(crate) program: Arc<Program>,
     pub(crate) pid: u64,
+    pub(crate) handle: Arc<ProcessHandle>,
+    /// The VM this process runs in; `None` for a process stepped on its own (tests), which
+    /// cannot spawn processes and keeps its output in [`Process::take_output`].
+    pub(crate) kernel: Option<Arc<Kernel>>,
+    /// The deadline of the blocking instruction in progress (`Some(None)`: no deadline),
+    /// computed when it first had to wait (ISA-CONTROL §1.6: a fresh deadline per
+    /// instruction).
+    pub(crate) blocking: Option<Option<std::time::Instant>>,
+    pub(crate) watchdog: Option<Watchdog>,
+    /// The process was restarted as its watchdog; a second death is final.
+    pub(crate) restarted: bool,
     /// Parameters, locals and pending arguments of every frame of every stack, contiguous.
     pub(crate) values: Vec<Register>,
     /// The main stack first; one more per running deferred call.
     pub(crate) stacks: Vec<Stack>,
     pub(crate) globals: Box<[Register]>,
     /// Static register sets by function index.
-    pub(crate) statics: HashMap<u32, Box<[Register]>>,
+    /// Created on first use (a parked process stays small).
+    #[allow(clippy::box_collection)] // 8 bytes instead of 48 in every process
+    pub(crate) statics: Option<Box<HashMap<u32, Box<[Register]>>>>,
     /// Bytes written by `print`/`echo`, flushed by `step`.
     pub(crate) output: Vec<u8>,
     pub(crate) finished: Option<StepOutcome>,
@@ -72,10 +112,43 @@ pub struct Process {
 }
 
 impl Process {
-    /// A process starting at `function` with the given parameters and no local registers.
+    /// A standalone process (no VM around it) starting at `function` with the given
+    /// parameters and no local registers.
     pub fn new(program: Arc<Program>, pid: u64, function: u32, params: Vec<Register>) -> Process {
-        let params_len = params.len() as u32;
-        let first = Frame {
+        let handle = Arc::new(ProcessHandle::new(pid, 0, false));
+        Process::spawned(program, handle, None, function, params)
+    }
+
+    /// A process of a VM: `handle` is its PID, `kernel` the VM that runs it.
+    pub fn spawned(
+        program: Arc<Program>,
+        handle: Arc<ProcessHandle>,
+        kernel: Option<Arc<Kernel>>,
+        function: u32,
+        params: Vec<Register>,
+    ) -> Process {
+        let first = Process::first_frame(function, params.len() as u32);
+        Process {
+            program,
+            pid: handle.id(),
+            handle,
+            kernel,
+            blocking: None,
+            watchdog: None,
+            restarted: false,
+            values: params,
+            stacks: vec![Stack::new(first, CodeRef::Function(function))],
+            globals: Box::default(),
+            statics: None,
+            output: Vec::new(),
+            finished: None,
+            terminated: false,
+        }
+    }
+
+    /// The first frame of a process: `function` with `params_len` parameters.
+    pub(crate) fn first_frame(function: u32, params_len: u32) -> Frame {
+        Frame {
             function,
             params_base: 0,
             params_len,
@@ -86,24 +159,25 @@ impl Process {
             return_to: (CodeRef::Function(function), 0),
             return_target: None,
             deferred: Vec::new(),
-        };
-        Process {
-            program,
-            pid,
-            values: params,
-            stacks: vec![Stack::new(first, CodeRef::Function(function))],
-            globals: crate::value::empty_registers(GLOBAL_REGISTERS).into(),
-            statics: HashMap::new(),
-            output: Vec::new(),
-            finished: None,
-            terminated: false,
         }
     }
 
     /// The main process: `__entry` with 2 local registers, register 1 holding the argument
     /// vector (executable path first) as Strings (RUNTIME.md §3.1).
     pub fn main(program: Arc<Program>, entry: u32, args: Vec<String>) -> Process {
-        let mut p = Process::new(program, 0, entry, Vec::new());
+        let handle = Arc::new(ProcessHandle::new(0, 0, false));
+        Process::main_of(program, handle, None, entry, args)
+    }
+
+    /// [`Process::main`] inside a VM.
+    pub fn main_of(
+        program: Arc<Program>,
+        handle: Arc<ProcessHandle>,
+        kernel: Option<Arc<Kernel>>,
+        entry: u32,
+        args: Vec<String>,
+    ) -> Process {
+        let mut p = Process::spawned(program, handle, kernel, entry, Vec::new());
         let argv = args
             .into_iter()
             .map(|a| Value::string(a.into_bytes()))
@@ -123,6 +197,19 @@ impl Process {
 
     pub fn pid(&self) -> u64 {
         self.pid
+    }
+
+    pub fn handle(&self) -> &Arc<ProcessHandle> {
+        &self.handle
+    }
+
+    /// Writes a piece of standard output: into the VM's shared streams, or kept for
+    /// [`Process::take_output`] in a standalone process.
+    pub(crate) fn emit(&mut self, bytes: &[u8]) {
+        match &self.kernel {
+            Some(k) => k.output().write(crate::output::Stream::Stdout, bytes),
+            None => self.output.extend_from_slice(bytes),
+        }
     }
 
     /// Output produced so far and not yet taken.

@@ -65,10 +65,12 @@ impl Process {
     fn set_ref(&self, set: RegisterSet) -> Option<&[Register]> {
         let stack = self.stacks.last()?;
         Some(match set {
+            // The global set is created on first write (a parked process stays small).
+            RegisterSet::Global if self.globals.is_empty() => return None,
             RegisterSet::Global => &self.globals,
             RegisterSet::Static => {
                 let f = stack.frames.last()?;
-                self.statics.get(&f.function)?
+                self.statics.as_ref()?.get(&f.function)?
             }
             RegisterSet::Local => {
                 let f = stack.frames.last()?;
@@ -90,13 +92,19 @@ impl Process {
             return &mut [];
         };
         let range = match set {
-            RegisterSet::Global => return &mut self.globals,
+            RegisterSet::Global => {
+                if self.globals.is_empty() {
+                    self.globals = crate::value::empty_registers(GLOBAL_REGISTERS).into();
+                }
+                return &mut self.globals;
+            }
             RegisterSet::Static => {
                 let Some(f) = stack.frames.last() else {
                     return &mut [];
                 };
                 return self
                     .statics
+                    .get_or_insert_with(Box::default)
                     .entry(f.function)
                     .or_insert_with(|| crate::value::empty_registers(STATIC_REGISTERS).into());
             }
@@ -136,8 +144,13 @@ impl Process {
     pub fn slot_ref(&self, r: Reg) -> Result<&Register, Fault> {
         let registers = match self.set_ref(r.set) {
             Some(regs) => regs,
-            None if r.set == RegisterSet::Static => {
-                if r.access == Access::Reference || r.index as usize >= STATIC_REGISTERS {
+            None if matches!(r.set, RegisterSet::Static | RegisterSet::Global) => {
+                let size = if r.set == RegisterSet::Static {
+                    STATIC_REGISTERS
+                } else {
+                    GLOBAL_REGISTERS
+                };
+                if r.access == Access::Reference || r.index as usize >= size {
                     return Err(out_of_bounds(r.index as usize));
                 }
                 return Ok(&EMPTY_REGISTER);

@@ -15,6 +15,9 @@ pub struct Reg {
     pub access: Access,
 }
 
+/// The timeout operand meaning "wait forever".
+pub const INFINITE: u32 = u32::MAX;
+
 /// A callee operand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Callee {
@@ -179,6 +182,16 @@ pub enum Insn {
     ExceptionValue(Reg, Reg),
     Return,
     Halt,
+    /// `process T|void FN`.
+    Process(Option<Reg>, Callee),
+    SelfPid(Reg),
+    Pideq(Reg, Reg, Reg),
+    Send(Reg, Reg),
+    /// `receive T|void TIMEOUT` (timeout in ms, [`INFINITE`] for none).
+    Receive(Option<Reg>, u32),
+    /// `join T|void P TIMEOUT`.
+    Join(Option<Reg>, Reg, u32),
+    Watchdog(Callee),
     /// An instruction of a later issue (processes, I/O, `import`): raises when executed.
     NotYetSupported(viua_bytecode::Opcode),
 }

@@ -434,19 +434,16 @@ impl<'m> Translator<'m> {
             O::ExceptionValue => Insn::ExceptionValue(r(0)?, r(1)?),
             O::Return => Insn::Return,
             O::Halt => Insn::Halt,
-            op @ (O::Process
-            | O::SelfPid
-            | O::Pideq
-            | O::Join
-            | O::Send
-            | O::Receive
-            | O::Watchdog
-            | O::Import
-            | O::IoRead
-            | O::IoWrite
-            | O::IoClose
-            | O::IoWait
-            | O::IoCancel) => Insn::NotYetSupported(op),
+            O::Process => Insn::Process(rv(0)?, self.callee(get(1)?)?),
+            O::SelfPid => Insn::SelfPid(r(0)?),
+            O::Pideq => Insn::Pideq(r(0)?, r(1)?, r(2)?),
+            O::Send => Insn::Send(r(0)?, r(1)?),
+            O::Receive => Insn::Receive(rv(0)?, timeout(get(1)?)?),
+            O::Join => Insn::Join(rv(0)?, r(1)?, timeout(get(2)?)?),
+            O::Watchdog => Insn::Watchdog(self.callee(get(0)?)?),
+            op @ (O::Import | O::IoRead | O::IoWrite | O::IoClose | O::IoWait | O::IoCancel) => {
+                Insn::NotYetSupported(op)
+            }
         })
     }
 }
@@ -456,6 +453,15 @@ fn reg_of(r: viua_bytecode::RegisterRef) -> Reg {
         index: r.index,
         set: r.set,
         access: r.access,
+    }
+}
+
+/// A timeout operand in milliseconds, [`INFINITE`] for none.
+fn timeout(op: &Operand) -> Result<u32, LoadError> {
+    match *op {
+        Operand::Timeout(viua_bytecode::Timeout::Infinity) => Ok(INFINITE),
+        Operand::Timeout(viua_bytecode::Timeout::Millis(ms)) => Ok(ms.min(INFINITE - 1)),
+        _ => Err(bad("timeout")),
     }
 }
 

@@ -34,6 +34,7 @@ impl Value {
                 nulled: AtomicBool::new(p.nulled.load(Ordering::Relaxed)),
             })),
             Value::Function(f) => Value::Function(Arc::clone(f)),
+            Value::Process(p) => Value::Process(Arc::clone(p)),
             Value::Closure(c) => {
                 let registers = c.registers.lock().unwrap_or_else(|e| e.into_inner());
                 let mut copied = Vec::with_capacity(registers.len());
@@ -70,5 +71,41 @@ impl Value {
                 v => v.deep_copy()?,
             },
         })
+    }
+}
+
+impl Value {
+    /// The value as it travels in a message or as a new process's argument: every cell the
+    /// sender's pointers or closures could reach is taken apart, so pointers to the sent
+    /// value expire in the sender (ISA-CONTROL §2.29) and nothing mutable is shared between
+    /// processes. A cell still shared with something else (a by-reference capture) gives a
+    /// copy of its value; an uncopyable value is moved out of it.
+    pub fn into_message(self) -> Value {
+        match self {
+            Value::Target(_) | Value::Reference(_) => match self.into_plain() {
+                Ok(v) => v.into_message(),
+                Err(Value::Target(cell) | Value::Reference(cell)) => {
+                    let mut guard = cell.write().unwrap_or_else(|e| e.into_inner());
+                    match guard.deep_copy() {
+                        Ok(copy) => copy.into_message(),
+                        Err(_) => {
+                            std::mem::replace(&mut *guard, Value::Boolean(false)).into_message()
+                        }
+                    }
+                }
+                Err(v) => v,
+            },
+            Value::Vector(v) => {
+                Value::Vector(Box::new(v.into_iter().map(Value::into_message).collect()))
+            }
+            Value::Struct(s) => Value::Struct(Box::new(
+                s.into_iter().map(|(k, v)| (k, v.into_message())).collect(),
+            )),
+            Value::Exception(mut e) => {
+                e.value = e.value.take().map(Value::into_message);
+                Value::Exception(e)
+            }
+            v => v,
+        }
     }
 }

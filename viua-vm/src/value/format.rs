@@ -71,6 +71,7 @@ impl Value {
                 out.push(b'}');
             }
             Value::Pointer(_) => out.extend_from_slice(b"Pointer"),
+            Value::Process(p) => out.extend_from_slice(p.text().as_bytes()),
             Value::Function(f) => {
                 out.extend_from_slice(b"Function: ");
                 out.extend_from_slice(f.name.as_bytes());

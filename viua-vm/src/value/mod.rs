@@ -96,6 +96,8 @@ pub enum Value {
     Target(Cell),
     /// A captured-variable cell shared between a register and a closure.
     Reference(Cell),
+    /// A PID (ISA-CONTROL §2.26): a handle on the process's mailbox and join slot.
+    Process(Arc<crate::kernel::ProcessHandle>),
 }
 
 /// A borrowed view of a value that may sit inside a shared cell.
@@ -156,6 +158,7 @@ impl Value {
             Value::Function(_) => "Function".into(),
             Value::Closure(_) => "Closure".into(),
             Value::Exception(e) => e.tag.clone(),
+            Value::Process(_) => "Process".into(),
             Value::Target(_) | Value::Reference(_) => match &*self.resolve() {
                 Value::Target(_) | Value::Reference(_) => "Cell".into(),
                 v => v.type_name(),
@@ -177,6 +180,7 @@ impl Value {
             Value::Struct(s) => !s.is_empty(),
             Value::Pointer(p) => !p.is_nulled(),
             Value::Function(_) | Value::Closure(_) | Value::Exception(_) => true,
+            Value::Process(_) => false,
             Value::Target(_) | Value::Reference(_) => match &*self.resolve() {
                 Value::Target(_) | Value::Reference(_) => true,
                 v => v.truthy(),
