@@ -18,7 +18,9 @@
 //! most `budget` instructions or when the process finishes or dies ([`exec::StepOutcome`]).
 //!
 //! # Layout
-//! - [`load`]: module → pre-decoded [`load::Insn`]s and literal tables;
+//! - [`load`]: module → pre-decoded [`load::Insn`]s and literal tables; dynamic import of
+//!   bytecode modules into a program;
+//! - [`modules`]: the module search, `VIUA_LIBRARY_PATH` and `VIUA_IMPORT`;
 //! - [`exec`]: the dispatch loop and one handler file per instruction family;
 //! - [`ops`]: pure arithmetic, bits, text and parsing functions;
 //! - [`value`]: values (16 bytes each), their print/nested forms and copy rules;
@@ -29,6 +31,7 @@ pub mod exec;
 pub mod foreign;
 pub mod kernel;
 pub mod load;
+pub mod modules;
 pub mod ops;
 pub mod output;
 pub mod report;

@@ -1,88 +1,87 @@
 //! Module → Program translation (one pass per definition).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use viua_bytecode::{size, Instruction, Module, Opcode, Operand};
 
 use super::insn::*;
-use super::{Code, LoadError, Program};
+use super::{Code, LoadError, ModuleInfo, Program, MAIN_MODULE};
 use crate::ops::bits::{Bits, Bitwise, Shift};
 use crate::ops::bits_arith::{ArithOp, Flavour};
 use crate::ops::text::validate_utf8;
 use crate::value::FunctionName;
 use viua_bytecode::escapes::{decode_atom_escapes, decode_text_escapes};
 
-struct Translator<'m> {
+pub(super) struct Translator<'m> {
     module: &'m Module,
-    program: Program,
-    function_by_name: HashMap<&'m str, u32>,
-    block_by_name: HashMap<&'m str, u32>,
-    name_ids: HashMap<String, u32>,
-    label_ids: HashMap<String, u32>,
-    /// (kind tag, constant index) → table index.
+    pub(super) program: Program,
+    /// Every function name defined so far (earlier programs and this module) → index.
+    pub(super) function_by_name: HashMap<String, u32>,
+    pub(super) block_by_name: HashMap<String, u32>,
+    /// `program.names` entries by name.
+    pub(super) name_ids: HashMap<String, u32>,
+    /// `program.labels` entries by text.
+    pub(super) label_ids: HashMap<String, u32>,
+    /// (kind tag, constant index of this module) → table index.
     constant_ids: HashMap<(u8, u32), u32>,
+    /// Index into `program.modules` of the module being translated.
+    module_index: u32,
+}
+
+/// Name → index of the definitions of a table, the first definition of a name winning.
+pub(super) fn first_wins<'a>(
+    names: impl Iterator<Item = &'a str>,
+    offset: u32,
+    into: &mut HashMap<String, u32>,
+) {
+    for (i, name) in names.enumerate() {
+        into.entry(name.to_string()).or_insert(offset + i as u32);
+    }
 }
 
 pub(super) fn translate(module: &Module, path: &str) -> Result<Program, LoadError> {
-    let mut t = Translator {
-        module,
-        program: Program {
-            path: path.to_string(),
-            functions: Vec::with_capacity(module.functions.len()),
-            blocks: Vec::with_capacity(module.blocks.len()),
-            names: Vec::new(),
-            floats: Vec::new(),
-            strings: Vec::new(),
-            texts: Vec::new(),
-            atoms: Vec::new(),
-            bits: Vec::new(),
-            labels: Vec::new(),
-            entry: module.entry,
-        },
-        function_by_name: module
-            .functions
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.name.as_str(), i as u32))
-            .collect(),
-        block_by_name: module
-            .blocks
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.name.as_str(), i as u32))
-            .collect(),
-        name_ids: HashMap::new(),
-        label_ids: HashMap::new(),
-        constant_ids: HashMap::new(),
-    };
     if let Some(e) = module.entry {
         if e as usize >= module.functions.len() {
             return Err(LoadError("entry function index out of range".into()));
         }
     }
-    let (block_offsets, function_offsets, _) = size::layout(module);
-    for (i, b) in module.blocks.iter().enumerate() {
-        let code = t.translate_code(&b.code)?;
-        let offsets =
-            size::instruction_offsets(module, &b.code, block_offsets[i]).into_boxed_slice();
-        t.program.blocks.push(Code {
-            name: b.name.clone(),
-            code,
-            offsets,
-        });
-    }
-    for (i, f) in module.functions.iter().enumerate() {
-        let code = t.translate_code(&f.code)?;
-        let offsets =
-            size::instruction_offsets(module, &f.code, function_offsets[i]).into_boxed_slice();
-        t.program.functions.push(Code {
-            name: f.name.clone(),
-            code,
-            offsets,
-        });
-    }
-    Ok(t.program)
+    let program = Program {
+        path: path.to_string(),
+        functions: Vec::with_capacity(module.functions.len()),
+        blocks: Vec::with_capacity(module.blocks.len()),
+        names: Vec::new(),
+        floats: Vec::new(),
+        strings: Vec::new(),
+        texts: Vec::new(),
+        atoms: Vec::new(),
+        bits: Vec::new(),
+        labels: Vec::new(),
+        entry: module.entry,
+        modules: vec![ModuleInfo {
+            name: MAIN_MODULE.to_string(),
+            path: path.to_string(),
+            base: 0,
+        }],
+        loaded_modules: HashSet::new(),
+        function_names: Arc::default(),
+        block_names: Arc::default(),
+    };
+    let mut function_by_name = HashMap::with_capacity(module.functions.len());
+    first_wins(
+        module.functions.iter().map(|f| f.name.as_str()),
+        0,
+        &mut function_by_name,
+    );
+    let mut block_by_name = HashMap::with_capacity(module.blocks.len());
+    first_wins(
+        module.blocks.iter().map(|b| b.name.as_str()),
+        0,
+        &mut block_by_name,
+    );
+    let mut t = Translator::new(module, program, 0, function_by_name, block_by_name);
+    t.definitions()?;
+    Ok(t.finish())
 }
 
 fn bad(what: &str) -> LoadError {
@@ -90,7 +89,62 @@ fn bad(what: &str) -> LoadError {
 }
 
 impl<'m> Translator<'m> {
-    fn translate_code(&mut self, code: &[Instruction]) -> Result<Box<[Insn]>, LoadError> {
+    pub(super) fn new(
+        module: &'m Module,
+        program: Program,
+        module_index: u32,
+        function_by_name: HashMap<String, u32>,
+        block_by_name: HashMap<String, u32>,
+    ) -> Translator<'m> {
+        Translator {
+            module,
+            program,
+            function_by_name,
+            block_by_name,
+            name_ids: HashMap::new(),
+            label_ids: HashMap::new(),
+            constant_ids: HashMap::new(),
+            module_index,
+        }
+    }
+
+    /// Appends the module's blocks, then its functions, to the program's tables (in the
+    /// order `function_by_name` and `block_by_name` were computed for).
+    pub(super) fn definitions(&mut self) -> Result<(), LoadError> {
+        let module = self.module;
+        let (block_offsets, function_offsets, _) = size::layout(module);
+        for (i, b) in module.blocks.iter().enumerate() {
+            let code = self.translate_code(&b.code)?;
+            let offsets = size::instruction_offsets(module, &b.code, block_offsets[i]);
+            self.program.blocks.push(Code {
+                name: b.name.clone(),
+                code: code.into(),
+                offsets: offsets.into(),
+                module: self.module_index,
+            });
+        }
+        for (i, f) in module.functions.iter().enumerate() {
+            let code = self.translate_code(&f.code)?;
+            let offsets = size::instruction_offsets(module, &f.code, function_offsets[i]);
+            self.program.functions.push(Code {
+                name: f.name.clone(),
+                code: code.into(),
+                offsets: offsets.into(),
+                module: self.module_index,
+            });
+        }
+        Ok(())
+    }
+
+    /// The program, with the name tables it was translated against.
+    pub(super) fn finish(self) -> Program {
+        let mut program = self.program;
+        program.function_names = Arc::new(self.function_by_name);
+        program.block_names = Arc::new(self.block_by_name);
+        program
+    }
+
+    fn translate_code(&mut self, code: &[Instruction]) -> Result<Vec<Insn>, LoadError> {
         if code.is_empty() {
             return Err(LoadError("empty function or block".into()));
         }
@@ -115,7 +169,7 @@ impl<'m> Translator<'m> {
             }
             out.push(insn);
         }
-        Ok(out.into_boxed_slice())
+        Ok(out)
     }
 
     fn name_id(&mut self, name: &str) -> u32 {
