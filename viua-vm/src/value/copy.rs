@@ -35,6 +35,7 @@ impl Value {
             })),
             Value::Function(f) => Value::Function(Arc::clone(f)),
             Value::Process(p) => Value::Process(Arc::clone(p)),
+            Value::Foreign(o) => Value::Foreign(Box::new(o.copy()?)),
             Value::Closure(c) => {
                 let registers = c.registers.lock().unwrap_or_else(|e| e.into_inner());
                 let mut copied = Vec::with_capacity(registers.len());

@@ -72,6 +72,7 @@ impl Value {
             }
             Value::Pointer(_) => out.extend_from_slice(b"Pointer"),
             Value::Process(p) => out.extend_from_slice(p.text().as_bytes()),
+            Value::Foreign(o) => out.extend_from_slice(&o.str_form()),
             Value::Function(f) => {
                 out.extend_from_slice(b"Function: ");
                 out.extend_from_slice(f.name.as_bytes());

@@ -9,7 +9,10 @@
 //! `Arc<RwLock>`, not `Rc<RefCell>`, so a process stays `Send`.
 
 mod copy;
+mod foreign;
 mod format;
+
+pub use foreign::ForeignObject;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -98,6 +101,8 @@ pub enum Value {
     Reference(Cell),
     /// A PID (ISA-CONTROL §2.26): a handle on the process's mailbox and join slot.
     Process(Arc<crate::kernel::ProcessHandle>),
+    /// A host object (boxed twice so that `Value` stays 16 bytes).
+    Foreign(Box<Box<dyn ForeignObject>>),
 }
 
 /// A borrowed view of a value that may sit inside a shared cell.
@@ -123,6 +128,11 @@ impl Value {
 
     pub fn string(bytes: Vec<u8>) -> Value {
         Value::String(Box::new(bytes))
+    }
+
+    /// A value owning a host object.
+    pub fn foreign(object: Box<dyn ForeignObject>) -> Value {
+        Value::Foreign(Box::new(object))
     }
 
     pub fn atom(bytes: Vec<u8>) -> Value {
@@ -159,6 +169,7 @@ impl Value {
             Value::Closure(_) => "Closure".into(),
             Value::Exception(e) => e.tag.clone(),
             Value::Process(_) => "Process".into(),
+            Value::Foreign(o) => o.type_name(),
             Value::Target(_) | Value::Reference(_) => match &*self.resolve() {
                 Value::Target(_) | Value::Reference(_) => "Cell".into(),
                 v => v.type_name(),
@@ -181,6 +192,7 @@ impl Value {
             Value::Pointer(p) => !p.is_nulled(),
             Value::Function(_) | Value::Closure(_) | Value::Exception(_) => true,
             Value::Process(_) => false,
+            Value::Foreign(o) => o.truthy(),
             Value::Target(_) | Value::Reference(_) => match &*self.resolve() {
                 Value::Target(_) | Value::Reference(_) => true,
                 v => v.truthy(),
