@@ -190,11 +190,13 @@ impl Process {
         expired: &str,
         wait: impl FnOnce(Option<Instant>) -> Wait,
     ) -> Result<(), Fault> {
-        let now = Instant::now();
+        // The clock is read only for finite timeouts: waiting forever is the common case of a
+        // server's `receive`, and reading the clock is a measurable part of a message's cost.
         let deadline = *self.blocking.get_or_insert_with(|| {
-            (timeout != INFINITE).then(|| now + Duration::from_millis(u64::from(timeout)))
+            (timeout != INFINITE)
+                .then(|| Instant::now() + Duration::from_millis(u64::from(timeout)))
         });
-        if deadline.is_some_and(|d| now >= d) {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
             self.blocking = None;
             return Err(Exception::error(expired));
         }
