@@ -12,6 +12,7 @@ mod containers;
 mod data;
 mod dispatch;
 mod fast;
+mod fast_calls;
 mod frame;
 mod registers;
 mod unwind;

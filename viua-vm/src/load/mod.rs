@@ -1,11 +1,13 @@
 //! Loading: a verified [`Module`] is translated once into a [`Program`] of pre-decoded
 //! [`Insn`]s with every literal decoded into a table and every name resolved that can be.
 
+mod hot;
 mod insn;
 mod translate;
 
 use std::sync::Arc;
 
+pub use hot::{FrameSet, Hot, VOID};
 pub use insn::*;
 use viua_bytecode::Module;
 
@@ -24,6 +26,8 @@ pub enum CodeRef {
 pub struct Code {
     pub name: String,
     pub code: Box<[Insn]>,
+    /// The hot form of each instruction of `code`.
+    pub hot: Box<[Hot]>,
     /// 0.13 byte offset of each instruction in the module (for throw points).
     pub offsets: Box<[u64]>,
 }

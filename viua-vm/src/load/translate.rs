@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use viua_bytecode::{size, Instruction, Module, Opcode, Operand};
 
+use super::hot::hot_form;
 use super::insn::*;
 use super::{Code, LoadError, Program};
 use crate::ops::bits::{Bits, Bitwise, Shift};
@@ -68,6 +69,7 @@ pub(super) fn translate(module: &Module, path: &str) -> Result<Program, LoadErro
             size::instruction_offsets(module, &b.code, block_offsets[i]).into_boxed_slice();
         t.program.blocks.push(Code {
             name: b.name.clone(),
+            hot: code.iter().map(hot_form).collect(),
             code,
             offsets,
         });
@@ -78,6 +80,7 @@ pub(super) fn translate(module: &Module, path: &str) -> Result<Program, LoadErro
             size::instruction_offsets(module, &f.code, function_offsets[i]).into_boxed_slice();
         t.program.functions.push(Code {
             name: f.name.clone(),
+            hot: code.iter().map(hot_form).collect(),
             code,
             offsets,
         });
