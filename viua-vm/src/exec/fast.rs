@@ -7,10 +7,9 @@
 //!
 //! [`Process::step`]: super::Process::step
 
-use super::fast_calls::{allocate, call, frame, ret};
+use super::fast_calls::{allocate, call, frame, ret, Top};
 use super::frame::Stack;
-use crate::load::{CodeRef, Comparison, FrameSet, Hot, Program};
-use crate::ops::bits_arith::ArithOp;
+use crate::load::{CodeRef, FrameSet, Hot, Program};
 use crate::value::{Register, Value};
 
 /// Where the running frame's register sets sit on the value stack: (base, length) of the
@@ -48,18 +47,16 @@ impl Window {
         };
         ((i as usize) < len).then(|| base + i as usize)
     }
-
-    #[inline(always)]
-    fn local(&self, i: u16) -> Option<usize> {
-        ((i as usize) < self.locals.1).then(|| self.locals.0 + i as usize)
-    }
 }
 
 /// Runs hot forms from `stack.ip` of `stack.code` while the budget lasts; returns `true` when
 /// it ran out, `false` when the instruction now at `stack.ip` needs the general handler (which
 /// also counts it against the budget). `stack.code` and `stack.ip` are up to date on return.
 ///
-/// Not inlined into `step`: on its own the loop keeps its state in machine registers.
+/// Two loops: the inner one runs the forms that touch only `local` registers on the locals as
+/// one slice (one bounds check per operand); the outer one runs the forms that reach other
+/// sets or change the frame, then re-slices the locals. Not inlined into `step`: on its own
+/// the loop keeps its state in machine registers.
 #[inline(never)]
 pub fn run(
     values: &mut Vec<Register>,
@@ -72,130 +69,181 @@ pub fn run(
     let mut w = Window::of(stack);
     let mut hot: &[Hot] = &program.code(at).hot;
     let mut left = *budget;
-    let exhausted = loop {
-        if left == 0 {
-            break true;
+    let mut top = Top(values.len());
+    let Some(mut regs) = values.get_mut(w.locals.0..w.locals.0 + w.locals.1) else {
+        return false;
+    };
+    let exhausted = 'run: loop {
+        // The locals as one slice, taken again after every form that changes the value stack
+        // or reaches other sets (so only `regs`, not `values`, is borrowed in between).
+        macro_rules! locals {
+            () => {
+                match values.get_mut(w.locals.0..w.locals.0 + w.locals.1) {
+                    Some(regs) => regs,
+                    None => break 'run false,
+                }
+            };
         }
-        let Some(&h) = hot.get(ip as usize) else {
-            break false;
-        };
-        match h {
-            Hot::General => break false,
-            Hot::Integer(t, v) => {
-                if !store_int(values, w.local(t), i64::from(v)) {
-                    break false;
+        // An Integer operand, or the general handler.
+        macro_rules! int {
+            ($r:expr) => {
+                match regs.get($r as usize) {
+                    Some(Some(Value::Integer(i))) => *i,
+                    _ => break 'run false,
                 }
+            };
+        }
+        macro_rules! store {
+            ($t:expr, $variant:ident, $v:expr) => {
+                match regs.get_mut($t as usize) {
+                    Some(Some(Value::$variant(x))) => *x = $v,
+                    Some(slot) if !matches!(slot, Some(Value::Reference(_))) => {
+                        put(slot, Some(Value::$variant($v)))
+                    }
+                    _ => break 'run false,
+                }
+            };
+        }
+        macro_rules! arith {
+            ($t:expr, $a:expr, $b:expr, $f:expr) => {{
+                let v = $f(int!($a), int!($b));
+                store!($t, Integer, v);
                 ip += 1;
-            }
-            Hot::Iinc(r) | Hot::Idec(r) => {
-                let delta = if matches!(h, Hot::Iinc(_)) { 1 } else { -1 };
-                match w.local(r).and_then(|i| values.get_mut(i)) {
-                    Some(Some(Value::Integer(i))) => *i = i.wrapping_add(delta),
-                    _ => break false,
-                }
-                ip += 1;
-            }
-            Hot::Arith(op, t, a, b) => {
-                let (Some(x), Some(y)) = (int(values, w.local(a)), int(values, w.local(b))) else {
-                    break false;
-                };
-                let v = match op {
-                    ArithOp::Add => x.wrapping_add(y),
-                    ArithOp::Sub => x.wrapping_sub(y),
-                    ArithOp::Mul => x.wrapping_mul(y),
-                    ArithOp::Div if y != 0 => x.wrapping_div(y),
-                    ArithOp::Div => break false,
-                };
-                if !store_int(values, w.local(t), v) {
-                    break false;
-                }
-                ip += 1;
-            }
-            Hot::Compare(op, t, a, b) => {
-                let (Some(x), Some(y)) = (int(values, w.local(a)), int(values, w.local(b))) else {
-                    break false;
-                };
-                let v = match op {
-                    Comparison::Lt => x < y,
-                    Comparison::Lte => x <= y,
-                    Comparison::Gt => x > y,
-                    Comparison::Gte => x >= y,
-                    Comparison::Eq => x == y,
-                };
-                if !store_bool(values, w.local(t), v) {
-                    break false;
-                }
+            }};
+        }
+        macro_rules! compare {
+            ($t:expr, $a:expr, $b:expr, $f:expr) => {{
+                let v = $f(&int!($a), &int!($b));
+                store!($t, Boolean, v);
                 ip += 1;
                 // A compare-and-branch: an `if` on the result right after it branches at once
                 // (what that `if` would do: its condition is the Boolean just stored).
                 if let Some(&Hot::If(c, on_true, on_false)) = hot.get(ip as usize) {
                     let next = if v { on_true } else { on_false };
-                    if c == t && next != ip {
+                    if c == $t && next != ip {
                         ip = next;
                     }
                 }
+            }};
+        }
+        if left == 0 {
+            break 'run true;
+        }
+        let Some(&h) = hot.get(ip as usize) else {
+            break 'run false;
+        };
+        match h {
+            Hot::Integer(t, v) => {
+                store!(t, Integer, i64::from(v));
+                ip += 1;
             }
+            Hot::Iinc(r) => {
+                match regs.get_mut(r as usize) {
+                    Some(Some(Value::Integer(i))) => *i = i.wrapping_add(1),
+                    _ => break 'run false,
+                }
+                ip += 1;
+            }
+            Hot::Idec(r) => {
+                match regs.get_mut(r as usize) {
+                    Some(Some(Value::Integer(i))) => *i = i.wrapping_sub(1),
+                    _ => break 'run false,
+                }
+                ip += 1;
+            }
+            Hot::Add(t, a, b) => arith!(t, a, b, i64::wrapping_add),
+            Hot::Sub(t, a, b) => arith!(t, a, b, i64::wrapping_sub),
+            Hot::Mul(t, a, b) => arith!(t, a, b, i64::wrapping_mul),
+            Hot::Div(t, a, b) => {
+                let (x, y) = (int!(a), int!(b));
+                if y == 0 {
+                    break 'run false;
+                }
+                store!(t, Integer, x.wrapping_div(y));
+                ip += 1;
+            }
+            Hot::Lt(t, a, b) => compare!(t, a, b, i64::lt),
+            Hot::Lte(t, a, b) => compare!(t, a, b, i64::le),
+            Hot::Gt(t, a, b) => compare!(t, a, b, i64::gt),
+            Hot::Gte(t, a, b) => compare!(t, a, b, i64::ge),
+            Hot::Eq(t, a, b) => compare!(t, a, b, i64::eq),
             Hot::If(c, on_true, on_false) => {
-                let truth = match w.local(c).and_then(|i| values.get(i)) {
+                let truth = match regs.get(c as usize) {
                     Some(Some(Value::Boolean(b))) => *b,
                     Some(Some(Value::Integer(i))) => *i != 0,
-                    _ => break false,
+                    _ => break 'run false,
                 };
                 let next = if truth { on_true } else { on_false };
                 if next == ip {
-                    break false;
+                    break 'run false;
                 }
                 ip = next;
             }
             Hot::Jump(t) => {
                 if t == ip {
-                    break false;
+                    break 'run false;
                 }
                 ip = t;
             }
-            Hot::Move(ts, ti, ss, si) => {
-                if !transfer(values, w.slot(ts, ti), w.slot(ss, si), true) {
-                    break false;
+            Hot::MoveLocal(t, s) => {
+                if !transfer(regs, t as usize, s as usize, true) {
+                    break 'run false;
                 }
                 ip += 1;
             }
-            Hot::Copy(ts, ti, ss, si) => {
-                if !transfer(values, w.slot(ts, ti), w.slot(ss, si), false) {
-                    break false;
+            Hot::CopyLocal(t, s) => {
+                if !transfer(regs, t as usize, s as usize, false) {
+                    break 'run false;
                 }
                 ip += 1;
+            }
+            Hot::Move(ts, ti, ss, si) | Hot::Copy(ts, ti, ss, si) => {
+                let (Some(t), Some(s)) = (w.slot(ts, ti), w.slot(ss, si)) else {
+                    break 'run false;
+                };
+                if !transfer(values, t, s, matches!(h, Hot::Move(..))) {
+                    break 'run false;
+                }
+                ip += 1;
+                regs = locals!();
             }
             Hot::Frame(n) => {
-                if !frame(values, stack, n, &mut w) {
-                    break false;
+                if !frame(values, &mut top, stack, n, &mut w) {
+                    break 'run false;
                 }
                 ip += 1;
+                regs = locals!();
             }
             Hot::AllocateRegisters(n) => {
-                if !allocate(values, stack, n, &mut w) {
-                    break false;
+                if !allocate(values, &mut top, stack, n, &mut w) {
+                    break 'run false;
                 }
                 ip += 1;
+                regs = locals!();
             }
             Hot::Call(t, f) => {
-                if !call(values, stack, t, f, (at, ip + 1), &mut w) {
-                    break false;
+                if !call(values, &mut top, stack, t, f, (at, ip + 1), &mut w) {
+                    break 'run false;
                 }
                 at = CodeRef::Function(f);
                 hot = &program.code(at).hot;
                 ip = 0;
+                regs = locals!();
             }
             Hot::Return => {
-                let Some((to, next)) = ret(values, stack, &mut w) else {
-                    break false;
+                let Some((to, next)) = ret(values, &mut top, stack, &mut w) else {
+                    break 'run false;
                 };
                 at = to;
                 hot = &program.code(at).hot;
                 ip = next;
+                regs = locals!();
             }
+            Hot::General => break 'run false,
         }
         left -= 1;
     };
+    top.sync(values);
     stack.code = at;
     stack.ip = ip;
     *budget = left;
@@ -223,72 +271,36 @@ pub(super) fn put(slot: &mut Register, v: Register) {
     }
 }
 
+/// `move` (any value) or `copy` (of an Integer) between registers `t` and `s` of `regs`, the
+/// target not a reference cell.
 #[inline(always)]
-fn int(values: &[Register], slot: Option<usize>) -> Option<i64> {
-    match values.get(slot?) {
-        Some(Some(Value::Integer(i))) => Some(*i),
-        _ => None,
-    }
-}
-
-/// A target register that a plain store may overwrite (not a reference cell).
-#[inline(always)]
-fn target(values: &mut [Register], slot: Option<usize>) -> Option<&mut Register> {
-    let slot = values.get_mut(slot?)?;
-    if matches!(slot, Some(Value::Reference(_))) {
-        return None;
-    }
-    Some(slot)
-}
-
-/// Stores an Integer, overwriting an Integer in place: building a whole `Value` on the stack
-/// and copying it costs a store-forwarding stall, and dropping the old one an out-of-line call.
-#[inline(always)]
-fn store_int(values: &mut [Register], slot: Option<usize>, v: i64) -> bool {
-    match target(values, slot) {
-        Some(Some(Value::Integer(i))) => *i = v,
-        Some(slot) => put(slot, Some(Value::Integer(v))),
-        None => return false,
-    }
-    true
-}
-
-/// Stores a Boolean, in place when the target already holds one (see [`store_int`]).
-#[inline(always)]
-fn store_bool(values: &mut [Register], slot: Option<usize>, v: bool) -> bool {
-    match target(values, slot) {
-        Some(Some(Value::Boolean(b))) => *b = v,
-        Some(slot) => put(slot, Some(Value::Boolean(v))),
-        None => return false,
-    }
-    true
-}
-
-/// `move` (any value) or `copy` (of an Integer) between frame registers, the target not a
-/// reference cell.
-#[inline(always)]
-fn transfer(values: &mut [Register], t: Option<usize>, s: Option<usize>, is_move: bool) -> bool {
-    let (Some(ti), Some(si)) = (t, s) else {
-        return false;
-    };
-    if si >= values.len() || matches!(values.get(ti), Some(Some(Value::Reference(_))) | None) {
+fn transfer(regs: &mut [Register], ti: usize, si: usize, is_move: bool) -> bool {
+    if si >= regs.len() || matches!(regs.get(ti), Some(Some(Value::Reference(_))) | None) {
         return false;
     }
-    if is_move {
-        // Swapping moves whole 16-byte registers (no value is rebuilt on the stack); the old
-        // target value, now in the source register, is destroyed by the store of `None`.
-        if ti != si {
-            values.swap(ti, si);
-            put(&mut values[si], None);
-        }
-    } else {
-        let Some(Value::Integer(i)) = values[si] else {
-            return false;
-        };
-        match &mut values[ti] {
+    if ti == si {
+        // `move` onto itself leaves the value where it is; `copy` onto itself of an Integer
+        // is the same Integer.
+        return is_move || matches!(regs[si], Some(Value::Integer(_)));
+    }
+    // Integers move and copy field by field: the register was likely just written that way,
+    // and reading it back as one 16-byte unit would stall on store forwarding.
+    if let Some(Value::Integer(i)) = regs[si] {
+        match &mut regs[ti] {
             Some(Value::Integer(t)) => *t = i,
             slot => put(slot, Some(Value::Integer(i))),
         }
+        if is_move {
+            put(&mut regs[si], None);
+        }
+        return true;
     }
+    if !is_move {
+        return false;
+    }
+    // Swapping moves whole registers (no value is rebuilt on the stack); the old target
+    // value, now in the source register, is destroyed by the store of `None`.
+    regs.swap(ti, si);
+    put(&mut regs[si], None);
     true
 }

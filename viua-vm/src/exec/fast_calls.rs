@@ -13,47 +13,95 @@ use super::MAX_STACK_DEPTH;
 use crate::load::{CodeRef, Reg, VOID};
 use crate::value::{Register, Value};
 
-/// Appends `n` empty registers.
-#[inline(always)]
-fn grow(values: &mut Vec<Register>, n: u16) {
-    values.reserve(n as usize);
-    for _ in 0..n {
-        values.push(None);
-    }
-}
+/// The frame [`call`] pushes before filling in its fields.
+const BLANK: Frame = Frame {
+    function: 0,
+    params_base: 0,
+    params_len: 0,
+    locals_base: 0,
+    locals_len: 0,
+    has_locals: false,
+    closure: None,
+    return_to: (CodeRef::Function(0), 0),
+    return_target: None,
+    deferred: Vec::new(),
+};
 
-/// Destroys the registers from `len` on, as `truncate` does; the common Integer, Float and
-/// Boolean values own nothing and are cleared in line, so that `truncate` meets empty
-/// registers and makes no out-of-line drop call for them.
-#[inline(always)]
-fn shrink(values: &mut Vec<Register>, len: usize) {
-    if let Some(tail) = values.get_mut(len..) {
-        for r in tail {
-            if is_scalar(r) {
-                // Forgetting a scalar leaks nothing: it owns no memory and has no drop glue.
-                std::mem::forget(r.take());
+/// The value stack in the hot loop: `values[..top]` are the live registers; above `top` the
+/// registers are dead and hold only nothing or scalars (Integer, Float, Boolean: they own
+/// nothing), so they can be reused or dropped without destroying anything. Returning and
+/// allocating then destroy in line, and growing reuses the vector's slots; [`Top::sync`]
+/// truncates the vector to `top` when the hot loop ends, so outside it `values.len()` is the
+/// top as ever.
+pub struct Top(pub usize);
+
+impl Top {
+    /// Destroys the live registers from `from` on and lowers the top to `from`.
+    #[inline(always)]
+    fn lower(&mut self, values: &mut [Register], from: usize) {
+        if let Some(dead) = values.get_mut(from..self.0) {
+            for r in dead {
+                if !is_scalar(r) {
+                    *r = None;
+                }
             }
+            self.0 = from;
         }
     }
-    values.truncate(len);
+
+    /// Makes `n` empty registers on top.
+    #[inline(always)]
+    fn raise(&mut self, values: &mut Vec<Register>, n: u16) {
+        let end = self.0 + n as usize;
+        let reuse = end.min(values.len());
+        if let Some(reused) = values.get_mut(self.0..reuse) {
+            for r in reused {
+                put(r, None);
+            }
+        }
+        while values.len() < end {
+            values.push(None);
+        }
+        self.0 = end;
+    }
+
+    /// Ends the hot loop's use of the value stack: `values.len()` becomes the top again.
+    #[inline(always)]
+    pub fn sync(&self, values: &mut Vec<Register>) {
+        if values.len() > self.0 {
+            values.truncate(self.0);
+        }
+    }
 }
 
 /// `frame N` when no frame is pending.
 #[inline(always)]
-pub fn frame(values: &mut Vec<Register>, stack: &mut Stack, n: u16, w: &mut Window) -> bool {
+pub fn frame(
+    values: &mut Vec<Register>,
+    top: &mut Top,
+    stack: &mut Stack,
+    n: u16,
+    w: &mut Window,
+) -> bool {
     if stack.pending.is_some() {
         return false;
     }
-    let base = values.len();
+    let base = top.0;
     stack.pending = Some((base as u32, u32::from(n)));
-    grow(values, n);
+    top.raise(values, n);
     w.args = (base, n as usize);
     true
 }
 
 /// `allocate_registers N` in a frame without a closure set and with no pending frame.
 #[inline(always)]
-pub fn allocate(values: &mut Vec<Register>, stack: &mut Stack, n: u16, w: &mut Window) -> bool {
+pub fn allocate(
+    values: &mut Vec<Register>,
+    top: &mut Top,
+    stack: &mut Stack,
+    n: u16,
+    w: &mut Window,
+) -> bool {
     if stack.pending.is_some() {
         return false;
     }
@@ -65,8 +113,8 @@ pub fn allocate(values: &mut Vec<Register>, stack: &mut Stack, n: u16, w: &mut W
     }
     frame.locals_len = u32::from(n);
     frame.has_locals = true;
-    shrink(values, frame.locals_base as usize);
-    grow(values, n);
+    top.lower(values, frame.locals_base as usize);
+    top.raise(values, n);
     w.locals.1 = n as usize;
     true
 }
@@ -74,7 +122,8 @@ pub fn allocate(values: &mut Vec<Register>, stack: &mut Stack, n: u16, w: &mut W
 /// `call` of `function` into local `target` (or [`VOID`]), returning to `return_to`.
 #[inline(always)]
 pub fn call(
-    values: &mut Vec<Register>,
+    values: &mut [Register],
+    top: &mut Top,
     stack: &mut Stack,
     target: u16,
     function: u32,
@@ -88,24 +137,24 @@ pub fn call(
         return false;
     }
     stack.pending = None;
-    let return_target = (target != VOID).then_some(Reg {
-        index: target,
-        set: RegisterSet::Local,
-        access: Access::Direct,
-    });
-    stack.frames.push(Frame {
-        function,
-        params_base: base,
-        params_len: len,
-        locals_base: base + len,
-        locals_len: 0,
-        has_locals: false,
-        closure: None,
-        return_to,
-        return_target,
-        deferred: Vec::new(),
-    });
-    shrink(values, (base + len) as usize);
+    // A blank frame filled in place: a frame built whole on the machine stack and then copied
+    // in would be read back in 16-byte units from narrower stores (a store-forwarding stall).
+    stack.frames.push(BLANK);
+    if let Some(f) = stack.frames.last_mut() {
+        f.function = function;
+        f.params_base = base;
+        f.params_len = len;
+        f.locals_base = base + len;
+        f.return_to = return_to;
+        if target != VOID {
+            f.return_target = Some(Reg {
+                index: target,
+                set: RegisterSet::Local,
+                access: Access::Direct,
+            });
+        }
+    }
+    top.lower(values, (base + len) as usize);
     *w = Window {
         locals: ((base + len) as usize, 0),
         params: (base as usize, len as usize),
@@ -118,7 +167,8 @@ pub fn call(
 /// closure set, into a plain `local` return target (or none); where execution continues.
 #[inline(always)]
 pub fn ret(
-    values: &mut Vec<Register>,
+    values: &mut [Register],
+    top: &mut Top,
     stack: &mut Stack,
     w: &mut Window,
 ) -> Option<(CodeRef, u32)> {
@@ -157,7 +207,7 @@ pub fn ret(
         // allocated; forgetting the frame leaks nothing and saves the out-of-line drop.
         std::mem::forget(frame);
     }
-    shrink(values, params_base as usize);
+    top.lower(values, params_base as usize);
     if stack.pending.is_some_and(|(base, _)| base >= params_base) {
         stack.pending = None;
     }

@@ -29,10 +29,22 @@ pub enum Hot {
     Integer(u16, i32),
     Iinc(u16),
     Idec(u16),
-    Arith(ArithOp, u16, u16, u16),
-    Compare(Comparison, u16, u16, u16),
+    // One variant per operation (not an operation operand): one dispatch, not two.
+    Add(u16, u16, u16),
+    Sub(u16, u16, u16),
+    Mul(u16, u16, u16),
+    Div(u16, u16, u16),
+    Lt(u16, u16, u16),
+    Lte(u16, u16, u16),
+    Gt(u16, u16, u16),
+    Gte(u16, u16, u16),
+    Eq(u16, u16, u16),
     If(u16, u32, u32),
     Jump(u32),
+    /// `move`/`copy` between two local registers.
+    MoveLocal(u16, u16),
+    CopyLocal(u16, u16),
+    /// `move`/`copy` between registers of the frame's sets, at least one not `local`.
     Move(FrameSet, u16, FrameSet, u16),
     Copy(FrameSet, u16, FrameSet, u16),
     Frame(u16),
@@ -67,18 +79,35 @@ pub fn hot_form(insn: &Insn) -> Hot {
             Insn::Integer(t, v) => Hot::Integer(local(t)?, v),
             Insn::Iinc(r) => Hot::Iinc(local(r)?),
             Insn::Idec(r) => Hot::Idec(local(r)?),
-            Insn::Arith(op, t, a, b) => Hot::Arith(op, local(t)?, local(a)?, local(b)?),
-            Insn::Compare(op, t, a, b) => Hot::Compare(op, local(t)?, local(a)?, local(b)?),
+            Insn::Arith(op, t, a, b) => {
+                let (t, a, b) = (local(t)?, local(a)?, local(b)?);
+                match op {
+                    ArithOp::Add => Hot::Add(t, a, b),
+                    ArithOp::Sub => Hot::Sub(t, a, b),
+                    ArithOp::Mul => Hot::Mul(t, a, b),
+                    ArithOp::Div => Hot::Div(t, a, b),
+                }
+            }
+            Insn::Compare(op, t, a, b) => {
+                let (t, a, b) = (local(t)?, local(a)?, local(b)?);
+                match op {
+                    Comparison::Lt => Hot::Lt(t, a, b),
+                    Comparison::Lte => Hot::Lte(t, a, b),
+                    Comparison::Gt => Hot::Gt(t, a, b),
+                    Comparison::Gte => Hot::Gte(t, a, b),
+                    Comparison::Eq => Hot::Eq(t, a, b),
+                }
+            }
             Insn::If(c, on_true, on_false) => Hot::If(local(c)?, on_true, on_false),
             Insn::Jump(t) => Hot::Jump(t),
-            Insn::Move(Some(t), s) => {
-                let ((ts, ti), (ss, si)) = (frame(t)?, frame(s)?);
-                Hot::Move(ts, ti, ss, si)
-            }
-            Insn::Copy(t, s) => {
-                let ((ts, ti), (ss, si)) = (frame(t)?, frame(s)?);
-                Hot::Copy(ts, ti, ss, si)
-            }
+            Insn::Move(Some(t), s) => match (frame(t)?, frame(s)?) {
+                ((FrameSet::Local, t), (FrameSet::Local, s)) => Hot::MoveLocal(t, s),
+                ((ts, ti), (ss, si)) => Hot::Move(ts, ti, ss, si),
+            },
+            Insn::Copy(t, s) => match (frame(t)?, frame(s)?) {
+                ((FrameSet::Local, t), (FrameSet::Local, s)) => Hot::CopyLocal(t, s),
+                ((ts, ti), (ss, si)) => Hot::Copy(ts, ti, ss, si),
+            },
             Insn::Frame(n) => Hot::Frame(n),
             Insn::Call(None, Callee::Function(f)) => Hot::Call(VOID, f),
             Insn::Call(Some(t), Callee::Function(f)) => Hot::Call(local(t)?, f),

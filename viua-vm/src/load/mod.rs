@@ -68,6 +68,7 @@ impl Program {
         translate::translate(module, path)
     }
 
+    #[inline]
     pub fn code(&self, at: CodeRef) -> &Code {
         match at {
             CodeRef::Function(i) => &self.functions[i as usize],
