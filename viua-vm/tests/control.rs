@@ -285,3 +285,21 @@ print %4 local
         "uncaught object: Invalid_field_access = invalid field access: 'zz'"
     );
 }
+
+#[test]
+fn compare_and_branch_is_exact() {
+    // The comparison still writes its Boolean; the branch goes where the `if` says.
+    let body = "integer %1 local 3\nizero %2 local\nidec %1 local\ngt %3 local %1 local %2 local\nif %3 local 3 6\nprint %3 local\nprint %1 local";
+    assert_eq!(main_output(4, body), "false\n0\n");
+    // Jumping straight to the `if` (not through the comparison) still works.
+    let body = "integer %1 local 2\nizero %2 local\ninteger %3 local 1\njump 7\nidec %1 local\nlt %3 local %2 local %1 local\nif %3 local 5 8\nprint %3 local\nprint %1 local";
+    assert_eq!(main_output(4, body), "false\n0\n");
+    // Non-Integer operands take the general path.
+    let body = "float %1 local 1.5\ninteger %2 local 2\nlt %3 local %1 local %2 local\nif %3 local 5 6\nprint %2 local\nprint %3 local";
+    assert_eq!(main_output(4, body), "2\ntrue\n");
+    // An `if` whose branch is itself raises, fused or not.
+    assert_eq!(
+        uncaught(4, "integer %1 local 1\ninteger %2 local 2\nlt %3 local %1 local %2 local\nif %3 local 4 5"),
+        "uncaught object: InstructionUnchanged"
+    );
+}

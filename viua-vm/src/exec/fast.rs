@@ -40,13 +40,21 @@ impl Window {
     /// The value-stack index of register `i` of `set`, if in bounds.
     #[inline(always)]
     fn slot(&self, set: FrameSet, i: u16) -> Option<usize> {
-        let (base, len) = match set {
-            FrameSet::Local => self.locals,
-            FrameSet::Parameters => self.params,
-            FrameSet::Arguments => self.args,
-        };
-        ((i as usize) < len).then(|| base + i as usize)
+        at_in(
+            match set {
+                FrameSet::Local => self.locals,
+                FrameSet::Parameters => self.params,
+                FrameSet::Arguments => self.args,
+            },
+            i,
+        )
     }
+}
+
+/// The value-stack index of register `i` of the set at (base, length), if in bounds.
+#[inline(always)]
+fn at_in((base, len): (usize, usize), i: u16) -> Option<usize> {
+    ((i as usize) < len).then(|| base + i as usize)
 }
 
 /// Runs hot forms from `stack.ip` of `stack.code` while the budget lasts; returns `true` when
@@ -115,14 +123,22 @@ pub fn run(
             ($t:expr, $a:expr, $b:expr, $f:expr) => {{
                 let v = $f(&int!($a), &int!($b));
                 store!($t, Boolean, v);
+                v
+            }};
+        }
+        // A comparison and the `if` after it on its result: the branch is what that `if`
+        // would do (its condition is the Boolean just stored), unless it is one that jumps to
+        // itself, which the `if` itself runs (and raises).
+        macro_rules! compare_if {
+            ($t:expr, $a:expr, $b:expr, $f:expr, $on_true:expr, $on_false:expr) => {{
+                let next = u32::from(if compare!($t, $a, $b, $f) {
+                    $on_true
+                } else {
+                    $on_false
+                });
                 ip += 1;
-                // A compare-and-branch: an `if` on the result right after it branches at once
-                // (what that `if` would do: its condition is the Boolean just stored).
-                if let Some(&Hot::If(c, on_true, on_false)) = hot.get(ip as usize) {
-                    let next = if v { on_true } else { on_false };
-                    if c == $t && next != ip {
-                        ip = next;
-                    }
+                if next != ip {
+                    ip = next;
                 }
             }};
         }
@@ -162,11 +178,31 @@ pub fn run(
                 store!(t, Integer, x.wrapping_div(y));
                 ip += 1;
             }
-            Hot::Lt(t, a, b) => compare!(t, a, b, i64::lt),
-            Hot::Lte(t, a, b) => compare!(t, a, b, i64::le),
-            Hot::Gt(t, a, b) => compare!(t, a, b, i64::gt),
-            Hot::Gte(t, a, b) => compare!(t, a, b, i64::ge),
-            Hot::Eq(t, a, b) => compare!(t, a, b, i64::eq),
+            Hot::Lt(t, a, b) => {
+                compare!(t, a, b, i64::lt);
+                ip += 1;
+            }
+            Hot::LtIf(t, a, b, y, n) => compare_if!(t, a, b, i64::lt, y, n),
+            Hot::Lte(t, a, b) => {
+                compare!(t, a, b, i64::le);
+                ip += 1;
+            }
+            Hot::LteIf(t, a, b, y, n) => compare_if!(t, a, b, i64::le, y, n),
+            Hot::Gt(t, a, b) => {
+                compare!(t, a, b, i64::gt);
+                ip += 1;
+            }
+            Hot::GtIf(t, a, b, y, n) => compare_if!(t, a, b, i64::gt, y, n),
+            Hot::Gte(t, a, b) => {
+                compare!(t, a, b, i64::ge);
+                ip += 1;
+            }
+            Hot::GteIf(t, a, b, y, n) => compare_if!(t, a, b, i64::ge, y, n),
+            Hot::Eq(t, a, b) => {
+                compare!(t, a, b, i64::eq);
+                ip += 1;
+            }
+            Hot::EqIf(t, a, b, y, n) => compare_if!(t, a, b, i64::eq, y, n),
             Hot::If(c, on_true, on_false) => {
                 let truth = match regs.get(c as usize) {
                     Some(Some(Value::Boolean(b))) => *b,
@@ -196,6 +232,26 @@ pub fn run(
                     break 'run false;
                 }
                 ip += 1;
+            }
+            Hot::MoveToArgument(t, s) | Hot::CopyToArgument(t, s) => {
+                let (Some(t), Some(s)) = (at_in(w.args, t), at_in(w.locals, s)) else {
+                    break 'run false;
+                };
+                if !transfer(values, t, s, matches!(h, Hot::MoveToArgument(..))) {
+                    break 'run false;
+                }
+                ip += 1;
+                regs = locals!();
+            }
+            Hot::MoveFromParameter(t, s) | Hot::CopyFromParameter(t, s) => {
+                let (Some(t), Some(s)) = (at_in(w.locals, t), at_in(w.params, s)) else {
+                    break 'run false;
+                };
+                if !transfer(values, t, s, matches!(h, Hot::MoveFromParameter(..))) {
+                    break 'run false;
+                }
+                ip += 1;
+                regs = locals!();
             }
             Hot::Move(ts, ti, ss, si) | Hot::Copy(ts, ti, ss, si) => {
                 let (Some(t), Some(s)) = (w.slot(ts, ti), w.slot(ss, si)) else {

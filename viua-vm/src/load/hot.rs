@@ -39,12 +39,26 @@ pub enum Hot {
     Gt(u16, u16, u16),
     Gte(u16, u16, u16),
     Eq(u16, u16, u16),
+    /// A comparison whose result the next instruction, an `if`, branches on: (target, lhs,
+    /// rhs, the `if`'s true and false targets). The `if` stays in the code as it is.
+    LtIf(u16, u16, u16, u16, u16),
+    LteIf(u16, u16, u16, u16, u16),
+    GtIf(u16, u16, u16, u16, u16),
+    GteIf(u16, u16, u16, u16, u16),
+    EqIf(u16, u16, u16, u16, u16),
     If(u16, u32, u32),
     Jump(u32),
     /// `move`/`copy` between two local registers.
     MoveLocal(u16, u16),
     CopyLocal(u16, u16),
-    /// `move`/`copy` between registers of the frame's sets, at least one not `local`.
+    /// `move`/`copy` of a local register into the pending frame's arguments: (argument,
+    /// local).
+    MoveToArgument(u16, u16),
+    CopyToArgument(u16, u16),
+    /// `move`/`copy` of a parameter into a local register: (local, parameter).
+    MoveFromParameter(u16, u16),
+    CopyFromParameter(u16, u16),
+    /// Other `move`/`copy` between registers of the frame's sets, at least one not `local`.
     Move(FrameSet, u16, FrameSet, u16),
     Copy(FrameSet, u16, FrameSet, u16),
     Frame(u16),
@@ -72,8 +86,35 @@ fn frame(r: Reg) -> Option<(FrameSet, u16)> {
     Some((set, r.index))
 }
 
+/// The hot forms of a function's or block's code.
+pub fn hot_forms(code: &[Insn]) -> Box<[Hot]> {
+    let mut hot: Vec<Hot> = code.iter().map(hot_form).collect();
+    for i in 0..hot.len().saturating_sub(1) {
+        if let Some(fused) = compare_and_branch(hot[i], hot[i + 1]) {
+            hot[i] = fused;
+        }
+    }
+    hot.into_boxed_slice()
+}
+
+/// A comparison fused with the `if` after it on its result (both targets must fit 16 bits).
+fn compare_and_branch(compare: Hot, next: Hot) -> Option<Hot> {
+    let Hot::If(c, on_true, on_false) = next else {
+        return None;
+    };
+    let (y, n) = (u16::try_from(on_true).ok()?, u16::try_from(on_false).ok()?);
+    match compare {
+        Hot::Lt(t, a, b) if t == c => Some(Hot::LtIf(t, a, b, y, n)),
+        Hot::Lte(t, a, b) if t == c => Some(Hot::LteIf(t, a, b, y, n)),
+        Hot::Gt(t, a, b) if t == c => Some(Hot::GtIf(t, a, b, y, n)),
+        Hot::Gte(t, a, b) if t == c => Some(Hot::GteIf(t, a, b, y, n)),
+        Hot::Eq(t, a, b) if t == c => Some(Hot::EqIf(t, a, b, y, n)),
+        _ => None,
+    }
+}
+
 /// The hot form of `insn`.
-pub fn hot_form(insn: &Insn) -> Hot {
+fn hot_form(insn: &Insn) -> Hot {
     let form = || -> Option<Hot> {
         Some(match *insn {
             Insn::Integer(t, v) => Hot::Integer(local(t)?, v),
@@ -102,10 +143,14 @@ pub fn hot_form(insn: &Insn) -> Hot {
             Insn::Jump(t) => Hot::Jump(t),
             Insn::Move(Some(t), s) => match (frame(t)?, frame(s)?) {
                 ((FrameSet::Local, t), (FrameSet::Local, s)) => Hot::MoveLocal(t, s),
+                ((FrameSet::Arguments, t), (FrameSet::Local, s)) => Hot::MoveToArgument(t, s),
+                ((FrameSet::Local, t), (FrameSet::Parameters, s)) => Hot::MoveFromParameter(t, s),
                 ((ts, ti), (ss, si)) => Hot::Move(ts, ti, ss, si),
             },
             Insn::Copy(t, s) => match (frame(t)?, frame(s)?) {
                 ((FrameSet::Local, t), (FrameSet::Local, s)) => Hot::CopyLocal(t, s),
+                ((FrameSet::Arguments, t), (FrameSet::Local, s)) => Hot::CopyToArgument(t, s),
+                ((FrameSet::Local, t), (FrameSet::Parameters, s)) => Hot::CopyFromParameter(t, s),
                 ((ts, ti), (ss, si)) => Hot::Copy(ts, ti, ss, si),
             },
             Insn::Frame(n) => Hot::Frame(n),
@@ -122,6 +167,32 @@ pub fn hot_form(insn: &Insn) -> Hot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn local(index: u16) -> Reg {
+        Reg {
+            index,
+            set: RegisterSet::Local,
+            access: Access::Direct,
+        }
+    }
+
+    #[test]
+    fn a_comparison_fuses_with_an_if_on_its_result_only() {
+        let lt = Insn::Compare(Comparison::Lt, local(3), local(1), local(2));
+        let on = |c| Insn::If(local(c), 0, 3);
+        let fused = hot_forms(&[lt, on(3), Insn::Return]);
+        assert_eq!(fused[0], Hot::LtIf(3, 1, 2, 0, 3));
+        assert_eq!(fused[1], Hot::If(3, 0, 3), "the if stays for jumps to it");
+        assert_eq!(hot_forms(&[lt, on(4), Insn::Return])[0], Hot::Lt(3, 1, 2));
+        let far = Insn::If(local(3), 0, 70_000);
+        assert_eq!(hot_forms(&[lt, far])[0], Hot::Lt(3, 1, 2));
+        let pointer = Reg {
+            access: Access::Pointer,
+            ..local(1)
+        };
+        let general = Insn::Compare(Comparison::Lt, local(3), pointer, local(2));
+        assert_eq!(hot_forms(&[general, on(3)])[0], Hot::General);
+    }
 
     #[test]
     fn hot_forms_are_compact() {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use viua_bytecode::{size, Instruction, Module, Opcode, Operand};
 
-use super::hot::hot_form;
+use super::hot::hot_forms;
 use super::insn::*;
 use super::{Code, LoadError, Program};
 use crate::ops::bits::{Bits, Bitwise, Shift};
@@ -69,7 +69,7 @@ pub(super) fn translate(module: &Module, path: &str) -> Result<Program, LoadErro
             size::instruction_offsets(module, &b.code, block_offsets[i]).into_boxed_slice();
         t.program.blocks.push(Code {
             name: b.name.clone(),
-            hot: code.iter().map(hot_form).collect(),
+            hot: hot_forms(&code),
             code,
             offsets,
         });
@@ -80,7 +80,7 @@ pub(super) fn translate(module: &Module, path: &str) -> Result<Program, LoadErro
             size::instruction_offsets(module, &f.code, function_offsets[i]).into_boxed_slice();
         t.program.functions.push(Code {
             name: f.name.clone(),
-            hot: code.iter().map(hot_form).collect(),
+            hot: hot_forms(&code),
             code,
             offsets,
         });
