@@ -303,3 +303,33 @@ fn compare_and_branch_is_exact() {
         "uncaught object: InstructionUnchanged"
     );
 }
+
+#[test]
+fn fused_call_forms_fall_back_exactly() {
+    // `frame` + `copy` of a Text (no hot copy), `allocate_registers` + `copy` and `move` of
+    // parameters, a return value that is not a scalar.
+    let source = r#"
+.function: echo/2
+allocate_registers %3 local
+copy %1 local %0 parameters
+move %2 local %1 parameters
+textconcat %0 local %1 local %2 local
+return
+.end
+.function: main/0
+allocate_registers %4 local
+text %1 local "ab"
+text %2 local "cd"
+frame %2
+copy %0 arguments %1 local
+move %1 arguments %2 local
+call %3 local echo/2
+print %3 local
+print %1 local
+izero %0 local
+return
+.end
+"#;
+    let (out, err, code) = run(source);
+    assert_eq!((out.as_str(), code), ("abcd\nab\n", 0), "{err}");
+}

@@ -61,10 +61,10 @@ fn at_in((base, len): (usize, usize), i: u16) -> Option<usize> {
 /// it ran out, `false` when the instruction now at `stack.ip` needs the general handler (which
 /// also counts it against the budget). `stack.code` and `stack.ip` are up to date on return.
 ///
-/// Two loops: the inner one runs the forms that touch only `local` registers on the locals as
-/// one slice (one bounds check per operand); the outer one runs the forms that reach other
-/// sets or change the frame, then re-slices the locals. Not inlined into `step`: on its own
-/// the loop keeps its state in machine registers.
+/// The forms that touch only `local` registers work on the locals as one slice (one bounds
+/// check per operand); the forms that reach other sets or change the frame work on the whole
+/// value stack and then take the slice again. Not inlined into `step`: on its own the loop
+/// keeps more of its state in machine registers.
 #[inline(never)]
 pub fn run(
     values: &mut Vec<Register>,
@@ -270,8 +270,38 @@ pub fn run(
                 ip += 1;
                 regs = locals!();
             }
+            Hot::FrameCopy(n, t, s) | Hot::FrameMove(n, t, s) => {
+                if !frame(values, &mut top, stack, n, &mut w) {
+                    break 'run false;
+                }
+                // The transfer is the next instruction: the general handler runs it if its
+                // hot form does not apply.
+                ip += 1;
+                let (Some(t), Some(s)) = (at_in(w.args, t), at_in(w.locals, s)) else {
+                    break 'run false;
+                };
+                if !transfer(values, t, s, matches!(h, Hot::FrameMove(..))) {
+                    break 'run false;
+                }
+                ip += 1;
+                regs = locals!();
+            }
             Hot::AllocateRegisters(n) => {
                 if !allocate(values, &mut top, stack, n, &mut w) {
+                    break 'run false;
+                }
+                ip += 1;
+                regs = locals!();
+            }
+            Hot::AllocateCopy(n, t, s) | Hot::AllocateMove(n, t, s) => {
+                if !allocate(values, &mut top, stack, n, &mut w) {
+                    break 'run false;
+                }
+                ip += 1;
+                let (Some(t), Some(s)) = (at_in(w.locals, t), at_in(w.params, s)) else {
+                    break 'run false;
+                };
+                if !transfer(values, t, s, matches!(h, Hot::AllocateMove(..))) {
                     break 'run false;
                 }
                 ip += 1;

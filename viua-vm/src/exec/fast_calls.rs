@@ -199,13 +199,19 @@ pub fn ret(
             Some((source, target))
         }
     };
-    let value = slot.and_then(|(source, _)| values[source].take());
-    let frame = stack.frames.pop()?;
+    // An Integer is read field by field (it was likely just written so: a 16-byte read would
+    // stall on store forwarding); its register is left to die above the top like the rest.
+    let value = slot.and_then(|(source, _)| match values[source] {
+        Some(Value::Integer(i)) => Some(Value::Integer(i)),
+        _ => values[source].take(),
+    });
     let (params_base, return_to) = (frame.params_base, frame.return_to);
     if frame.deferred.capacity() == 0 {
         // Nothing to destroy: no closure (checked above) and a deferred list that never
         // allocated; forgetting the frame leaks nothing and saves the out-of-line drop.
-        std::mem::forget(frame);
+        std::mem::forget(stack.frames.pop());
+    } else {
+        stack.frames.pop();
     }
     top.lower(values, params_base as usize);
     if stack.pending.is_some_and(|(base, _)| base >= params_base) {

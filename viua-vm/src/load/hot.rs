@@ -62,9 +62,17 @@ pub enum Hot {
     Move(FrameSet, u16, FrameSet, u16),
     Copy(FrameSet, u16, FrameSet, u16),
     Frame(u16),
+    /// `frame N` and a copy or move into its arguments right after it: (N, argument, local).
+    /// The transfer stays in the code as it is.
+    FrameCopy(u16, u16, u16),
+    FrameMove(u16, u16, u16),
     /// `call` of a function resolved at load time; the target is [`VOID`] or a local index.
     Call(u16, u32),
     AllocateRegisters(u16),
+    /// `allocate_registers N` and a copy or move of a parameter right after it: (N, local,
+    /// parameter). The transfer stays in the code as it is.
+    AllocateCopy(u16, u16, u16),
+    AllocateMove(u16, u16, u16),
     Return,
 }
 
@@ -86,11 +94,26 @@ fn frame(r: Reg) -> Option<(FrameSet, u16)> {
     Some((set, r.index))
 }
 
-/// The hot forms of a function's or block's code.
+/// The hot forms of a function's or block's code. Common pairs fuse into the first one's
+/// form (a comparison and the `if` on its result; `frame` and the first argument;
+/// `allocate_registers` and the first parameter taken): the hot loop then runs both at one
+/// dispatch, counted as one instruction against the budget.
 pub fn hot_forms(code: &[Insn]) -> Box<[Hot]> {
     let mut hot: Vec<Hot> = code.iter().map(hot_form).collect();
     for i in 0..hot.len().saturating_sub(1) {
-        if let Some(fused) = compare_and_branch(hot[i], hot[i + 1]) {
+        if let Some(fused) = compare_and_branch(hot[i], hot[i + 1]).or_else(|| {
+            Some(match (hot[i], hot[i + 1]) {
+                (Hot::Frame(n), Hot::CopyToArgument(t, s)) => Hot::FrameCopy(n, t, s),
+                (Hot::Frame(n), Hot::MoveToArgument(t, s)) => Hot::FrameMove(n, t, s),
+                (Hot::AllocateRegisters(n), Hot::CopyFromParameter(t, s)) => {
+                    Hot::AllocateCopy(n, t, s)
+                }
+                (Hot::AllocateRegisters(n), Hot::MoveFromParameter(t, s)) => {
+                    Hot::AllocateMove(n, t, s)
+                }
+                _ => return None,
+            })
+        }) {
             hot[i] = fused;
         }
     }
