@@ -333,3 +333,61 @@ return
     let (out, err, code) = run(source);
     assert_eq!((out.as_str(), code), ("abcd\nab\n", 0), "{err}");
 }
+
+/// The number of `step` calls a program needs when each may run `budget` instructions.
+fn steps(source: &str, budget: u32) -> usize {
+    use std::sync::Arc;
+    use viua_vm::exec::{Process, StepOutcome};
+    use viua_vm::load::Program;
+    let program = Program::load(&assemble(source), "test.bc").expect("loads");
+    let entry = program.function_index("__entry").expect("entry");
+    let mut process = Process::main(Arc::new(program), entry, vec!["test.bc".into()]);
+    for n in 1..100_000 {
+        match process.step(budget) {
+            StepOutcome::Yielded => continue,
+            StepOutcome::Returned(_) | StepOutcome::Halted => return n,
+            other => panic!("{other:?}"),
+        }
+    }
+    panic!("did not finish");
+}
+
+#[test]
+fn fused_pairs_count_each_instruction_against_the_budget() {
+    // The same instructions with fused pairs (all `local`) and without (the comparison result
+    // in a static register, which the hot loop leaves to the general handler).
+    let program = |set: &str| {
+        format!(
+            r#"
+.function: f/1
+allocate_registers %2 local
+move %1 local %0 parameters
+move %0 local %1 local
+return
+.end
+.function: main/0
+allocate_registers %4 local
+integer %1 local 0
+integer %2 local 5
+iinc %1 local
+lt %3 {set} %1 local %2 local
+if %3 {set} 3 6
+frame %1
+copy %0 arguments %1 local
+call %1 local f/1
+izero %0 local
+return
+.end
+"#
+        )
+    };
+    // __entry: frame, call, move, halt; main: 3 + 5 × 3 (the loop) + 3 (the call) + 2; f: 4.
+    assert_eq!(steps(&program("local"), 1), 31);
+    for budget in [1, 2, 3, 7] {
+        assert_eq!(
+            steps(&program("local"), budget),
+            steps(&program("static"), budget),
+            "budget {budget}"
+        );
+    }
+}

@@ -8,9 +8,7 @@ use crate::exception::{Exception, Fault, ThrowPoint};
 use crate::load::{CodeRef, Insn};
 
 impl Process {
-    /// Runs at most `budget` instructions (a pair the hot loop runs fused, e.g. a comparison
-    /// and the `if` on its result, counts as one); returns early when the process finishes or
-    /// dies.
+    /// Runs at most `budget` instructions; returns early when the process finishes or dies.
     ///
     /// The hot loop ([`fast::run`]) runs the instructions that have a hot form; each one it
     /// cannot run (and every case its forms do not cover, e.g. a reference register or a Float

@@ -126,21 +126,30 @@ pub fn run(
                 v
             }};
         }
-        // A comparison and the `if` after it on its result: the branch is what that `if`
-        // would do (its condition is the Boolean just stored), unless it is one that jumps to
-        // itself, which the `if` itself runs (and raises).
+        // A comparison and the `if` after it on its result, each counted against the budget:
+        // the branch is what that `if` would do (its condition is the Boolean just stored),
+        // unless it is one that jumps to itself, which the `if` itself runs (and raises; it is
+        // counted once more then, which only ends the budget a little early).
         macro_rules! compare_if {
             ($t:expr, $a:expr, $b:expr, $f:expr, $on_true:expr, $on_false:expr) => {{
-                let next = u32::from(if compare!($t, $a, $b, $f) {
-                    $on_true
-                } else {
-                    $on_false
-                });
-                ip += 1;
+                let v = compare!($t, $a, $b, $f);
+                second_half!();
+                let next = u32::from(if v { $on_true } else { $on_false });
                 if next != ip {
                     ip = next;
                 }
             }};
+        }
+        // The first instruction of a fused pair is done: count it, and stop if that was the
+        // last of the budget (the second one, at `ip` now, runs next time).
+        macro_rules! second_half {
+            () => {
+                ip += 1;
+                left -= 1;
+                if left == 0 {
+                    break 'run true;
+                }
+            };
         }
         if left == 0 {
             break 'run true;
@@ -276,7 +285,7 @@ pub fn run(
                 }
                 // The transfer is the next instruction: the general handler runs it if its
                 // hot form does not apply.
-                ip += 1;
+                second_half!();
                 let (Some(t), Some(s)) = (at_in(w.args, t), at_in(w.locals, s)) else {
                     break 'run false;
                 };
@@ -297,7 +306,7 @@ pub fn run(
                 if !allocate(values, &mut top, stack, n, &mut w) {
                     break 'run false;
                 }
-                ip += 1;
+                second_half!();
                 let (Some(t), Some(s)) = (at_in(w.locals, t), at_in(w.params, s)) else {
                     break 'run false;
                 };

@@ -97,7 +97,7 @@ fn frame(r: Reg) -> Option<(FrameSet, u16)> {
 /// The hot forms of a function's or block's code. Common pairs fuse into the first one's
 /// form (a comparison and the `if` on its result; `frame` and the first argument;
 /// `allocate_registers` and the first parameter taken): the hot loop then runs both at one
-/// dispatch, counted as one instruction against the budget.
+/// dispatch (each still counted against the budget).
 pub fn hot_forms(code: &[Insn]) -> Box<[Hot]> {
     let mut hot: Vec<Hot> = code.iter().map(hot_form).collect();
     for i in 0..hot.len().saturating_sub(1) {
