@@ -151,97 +151,105 @@ pub fn run(
                 }
             };
         }
-        if left == 0 {
-            break 'run true;
-        }
-        let Some(&h) = hot.get(ip as usize) else {
-            break 'run false;
+        // The forms on `local` registers only: a tight loop of their own.
+        let h = loop {
+            if left == 0 {
+                break 'run true;
+            }
+            let Some(&h) = hot.get(ip as usize) else {
+                break 'run false;
+            };
+            match h {
+                Hot::Integer(t, v) => {
+                    store!(t, Integer, i64::from(v));
+                    ip += 1;
+                }
+                Hot::Iinc(r) => {
+                    match regs.get_mut(r as usize) {
+                        Some(Some(Value::Integer(i))) => *i = i.wrapping_add(1),
+                        _ => break 'run false,
+                    }
+                    ip += 1;
+                }
+                Hot::Idec(r) => {
+                    match regs.get_mut(r as usize) {
+                        Some(Some(Value::Integer(i))) => *i = i.wrapping_sub(1),
+                        _ => break 'run false,
+                    }
+                    ip += 1;
+                }
+                Hot::Add(t, a, b) => arith!(t, a, b, i64::wrapping_add),
+                Hot::Sub(t, a, b) => arith!(t, a, b, i64::wrapping_sub),
+                Hot::Mul(t, a, b) => arith!(t, a, b, i64::wrapping_mul),
+                Hot::Div(t, a, b) => {
+                    let (x, y) = (int!(a), int!(b));
+                    if y == 0 {
+                        break 'run false;
+                    }
+                    store!(t, Integer, x.wrapping_div(y));
+                    ip += 1;
+                }
+                Hot::Lt(t, a, b) => {
+                    compare!(t, a, b, i64::lt);
+                    ip += 1;
+                }
+                Hot::LtIf(t, a, b, y, n) => compare_if!(t, a, b, i64::lt, y, n),
+                Hot::Lte(t, a, b) => {
+                    compare!(t, a, b, i64::le);
+                    ip += 1;
+                }
+                Hot::LteIf(t, a, b, y, n) => compare_if!(t, a, b, i64::le, y, n),
+                Hot::Gt(t, a, b) => {
+                    compare!(t, a, b, i64::gt);
+                    ip += 1;
+                }
+                Hot::GtIf(t, a, b, y, n) => compare_if!(t, a, b, i64::gt, y, n),
+                Hot::Gte(t, a, b) => {
+                    compare!(t, a, b, i64::ge);
+                    ip += 1;
+                }
+                Hot::GteIf(t, a, b, y, n) => compare_if!(t, a, b, i64::ge, y, n),
+                Hot::Eq(t, a, b) => {
+                    compare!(t, a, b, i64::eq);
+                    ip += 1;
+                }
+                Hot::EqIf(t, a, b, y, n) => compare_if!(t, a, b, i64::eq, y, n),
+                Hot::If(c, on_true, on_false) => {
+                    let truth = match regs.get(c as usize) {
+                        Some(Some(Value::Boolean(b))) => *b,
+                        Some(Some(Value::Integer(i))) => *i != 0,
+                        _ => break 'run false,
+                    };
+                    let next = if truth { on_true } else { on_false };
+                    if next == ip {
+                        break 'run false;
+                    }
+                    ip = next;
+                }
+                Hot::Jump(t) => {
+                    if t == ip {
+                        break 'run false;
+                    }
+                    ip = t;
+                }
+                Hot::MoveLocal(t, s) => {
+                    if !transfer(regs, t as usize, s as usize, true) {
+                        break 'run false;
+                    }
+                    ip += 1;
+                }
+                Hot::CopyLocal(t, s) => {
+                    if !transfer(regs, t as usize, s as usize, false) {
+                        break 'run false;
+                    }
+                    ip += 1;
+                }
+                _ => break h,
+            }
+            left -= 1;
         };
+        // The forms that reach other sets or change the frame.
         match h {
-            Hot::Integer(t, v) => {
-                store!(t, Integer, i64::from(v));
-                ip += 1;
-            }
-            Hot::Iinc(r) => {
-                match regs.get_mut(r as usize) {
-                    Some(Some(Value::Integer(i))) => *i = i.wrapping_add(1),
-                    _ => break 'run false,
-                }
-                ip += 1;
-            }
-            Hot::Idec(r) => {
-                match regs.get_mut(r as usize) {
-                    Some(Some(Value::Integer(i))) => *i = i.wrapping_sub(1),
-                    _ => break 'run false,
-                }
-                ip += 1;
-            }
-            Hot::Add(t, a, b) => arith!(t, a, b, i64::wrapping_add),
-            Hot::Sub(t, a, b) => arith!(t, a, b, i64::wrapping_sub),
-            Hot::Mul(t, a, b) => arith!(t, a, b, i64::wrapping_mul),
-            Hot::Div(t, a, b) => {
-                let (x, y) = (int!(a), int!(b));
-                if y == 0 {
-                    break 'run false;
-                }
-                store!(t, Integer, x.wrapping_div(y));
-                ip += 1;
-            }
-            Hot::Lt(t, a, b) => {
-                compare!(t, a, b, i64::lt);
-                ip += 1;
-            }
-            Hot::LtIf(t, a, b, y, n) => compare_if!(t, a, b, i64::lt, y, n),
-            Hot::Lte(t, a, b) => {
-                compare!(t, a, b, i64::le);
-                ip += 1;
-            }
-            Hot::LteIf(t, a, b, y, n) => compare_if!(t, a, b, i64::le, y, n),
-            Hot::Gt(t, a, b) => {
-                compare!(t, a, b, i64::gt);
-                ip += 1;
-            }
-            Hot::GtIf(t, a, b, y, n) => compare_if!(t, a, b, i64::gt, y, n),
-            Hot::Gte(t, a, b) => {
-                compare!(t, a, b, i64::ge);
-                ip += 1;
-            }
-            Hot::GteIf(t, a, b, y, n) => compare_if!(t, a, b, i64::ge, y, n),
-            Hot::Eq(t, a, b) => {
-                compare!(t, a, b, i64::eq);
-                ip += 1;
-            }
-            Hot::EqIf(t, a, b, y, n) => compare_if!(t, a, b, i64::eq, y, n),
-            Hot::If(c, on_true, on_false) => {
-                let truth = match regs.get(c as usize) {
-                    Some(Some(Value::Boolean(b))) => *b,
-                    Some(Some(Value::Integer(i))) => *i != 0,
-                    _ => break 'run false,
-                };
-                let next = if truth { on_true } else { on_false };
-                if next == ip {
-                    break 'run false;
-                }
-                ip = next;
-            }
-            Hot::Jump(t) => {
-                if t == ip {
-                    break 'run false;
-                }
-                ip = t;
-            }
-            Hot::MoveLocal(t, s) => {
-                if !transfer(regs, t as usize, s as usize, true) {
-                    break 'run false;
-                }
-                ip += 1;
-            }
-            Hot::CopyLocal(t, s) => {
-                if !transfer(regs, t as usize, s as usize, false) {
-                    break 'run false;
-                }
-                ip += 1;
-            }
             Hot::MoveToArgument(t, s) | Hot::CopyToArgument(t, s) => {
                 let (Some(t), Some(s)) = (at_in(w.args, t), at_in(w.locals, s)) else {
                     break 'run false;
@@ -335,6 +343,8 @@ pub fn run(
                 regs = locals!();
             }
             Hot::General => break 'run false,
+            // The inner loop ran the others.
+            _ => break 'run false,
         }
         left -= 1;
     };
