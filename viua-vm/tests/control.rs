@@ -285,3 +285,109 @@ print %4 local
         "uncaught object: Invalid_field_access = invalid field access: 'zz'"
     );
 }
+
+#[test]
+fn compare_and_branch_is_exact() {
+    // The comparison still writes its Boolean; the branch goes where the `if` says.
+    let body = "integer %1 local 3\nizero %2 local\nidec %1 local\ngt %3 local %1 local %2 local\nif %3 local 3 6\nprint %3 local\nprint %1 local";
+    assert_eq!(main_output(4, body), "false\n0\n");
+    // Jumping straight to the `if` (not through the comparison) still works.
+    let body = "integer %1 local 2\nizero %2 local\ninteger %3 local 1\njump 7\nidec %1 local\nlt %3 local %2 local %1 local\nif %3 local 5 8\nprint %3 local\nprint %1 local";
+    assert_eq!(main_output(4, body), "false\n0\n");
+    // Non-Integer operands take the general path.
+    let body = "float %1 local 1.5\ninteger %2 local 2\nlt %3 local %1 local %2 local\nif %3 local 5 6\nprint %2 local\nprint %3 local";
+    assert_eq!(main_output(4, body), "2\ntrue\n");
+    // An `if` whose branch is itself raises, fused or not.
+    assert_eq!(
+        uncaught(4, "integer %1 local 1\ninteger %2 local 2\nlt %3 local %1 local %2 local\nif %3 local 4 5"),
+        "uncaught object: InstructionUnchanged"
+    );
+}
+
+#[test]
+fn fused_call_forms_fall_back_exactly() {
+    // `frame` + `copy` of a Text (no hot copy), `allocate_registers` + `copy` and `move` of
+    // parameters, a return value that is not a scalar.
+    let source = r#"
+.function: echo/2
+allocate_registers %3 local
+copy %1 local %0 parameters
+move %2 local %1 parameters
+textconcat %0 local %1 local %2 local
+return
+.end
+.function: main/0
+allocate_registers %4 local
+text %1 local "ab"
+text %2 local "cd"
+frame %2
+copy %0 arguments %1 local
+move %1 arguments %2 local
+call %3 local echo/2
+print %3 local
+print %1 local
+izero %0 local
+return
+.end
+"#;
+    let (out, err, code) = run(source);
+    assert_eq!((out.as_str(), code), ("abcd\nab\n", 0), "{err}");
+}
+
+/// The number of `step` calls a program needs when each may run `budget` instructions.
+fn steps(source: &str, budget: u32) -> usize {
+    use std::sync::Arc;
+    use viua_vm::exec::{Process, StepOutcome};
+    use viua_vm::load::Program;
+    let program = Program::load(&assemble(source), "test.bc").expect("loads");
+    let entry = program.function_index("__entry").expect("entry");
+    let mut process = Process::main(Arc::new(program), entry, vec!["test.bc".into()]);
+    for n in 1..100_000 {
+        match process.step(budget) {
+            StepOutcome::Yielded => continue,
+            StepOutcome::Returned(_) | StepOutcome::Halted => return n,
+            other => panic!("{other:?}"),
+        }
+    }
+    panic!("did not finish");
+}
+
+#[test]
+fn fused_pairs_count_each_instruction_against_the_budget() {
+    // The same instructions with fused pairs (all `local`) and without (the comparison result
+    // in a static register, which the hot loop leaves to the general handler).
+    let program = |set: &str| {
+        format!(
+            r#"
+.function: f/1
+allocate_registers %2 local
+move %1 local %0 parameters
+move %0 local %1 local
+return
+.end
+.function: main/0
+allocate_registers %4 local
+integer %1 local 0
+integer %2 local 5
+iinc %1 local
+lt %3 {set} %1 local %2 local
+if %3 {set} 3 6
+frame %1
+copy %0 arguments %1 local
+call %1 local f/1
+izero %0 local
+return
+.end
+"#
+        )
+    };
+    // __entry: frame, call, move, halt; main: 3 + 5 × 3 (the loop) + 3 (the call) + 2; f: 4.
+    assert_eq!(steps(&program("local"), 1), 31);
+    for budget in [1, 2, 3, 7] {
+        assert_eq!(
+            steps(&program("local"), budget),
+            steps(&program("static"), budget),
+            "budget {budget}"
+        );
+    }
+}

@@ -10,11 +10,9 @@ use crate::load::{CodeRef, Insn};
 impl Process {
     /// Runs at most `budget` instructions; returns early when the process finishes or dies.
     ///
-    /// The inner loop keeps the code slice, the instruction pointer and the current frame's
-    /// local range in locals and runs the hot integer, comparison and branch forms inline on
-    /// `local` registers; everything else (and every case the fast forms do not cover, e.g.
-    /// a reference register or a Float operand) goes through [`Process::execute`], after
-    /// which the loop reloads its state.
+    /// The hot loop ([`fast::run`]) runs the instructions that have a hot form; each one it
+    /// cannot run (and every case its forms do not cover, e.g. a reference register or a Float
+    /// operand) goes through [`Process::execute`], after which the hot loop picks up again.
     pub fn step(&mut self, budget: u32) -> StepOutcome {
         if self.terminated {
             return StepOutcome::Finished;
@@ -26,49 +24,17 @@ impl Process {
         let program = Arc::clone(&self.program);
         let mut budget = budget;
         loop {
-            let Some(stack) = self.stacks.last() else {
+            let Some(stack) = self.stacks.last_mut() else {
                 self.terminated = true;
                 return StepOutcome::Finished;
             };
-            let (at, mut ip) = (stack.code, stack.ip);
-            let (base, len, ranges) =
-                stack
-                    .frames
-                    .last()
-                    .map_or((0, 0, fast::Ranges::default()), |f| {
-                        let args = stack
-                            .pending
-                            .map_or((0, 0), |(b, l)| (b as usize, l as usize));
-                        let params = (f.params_base as usize, f.params_len as usize);
-                        (
-                            f.locals_base as usize,
-                            f.locals_len as usize,
-                            fast::Ranges { params, args },
-                        )
-                    });
-            let code = &program.code(at).code[..];
-            loop {
-                if budget == 0 {
-                    if let Some(stack) = self.stacks.last_mut() {
-                        stack.ip = ip;
-                    }
-                    return StepOutcome::Yielded;
-                }
-                budget -= 1;
-                let Some(&insn) = code.get(ip as usize) else {
-                    break;
-                };
-                if fast::run(&mut self.values, base, len, insn, &mut ip)
-                    || fast::run_transfer(&mut self.values, base, len, &ranges, insn, &mut ip)
-                {
-                    continue;
-                }
-                break;
+            if fast::run(&mut self.values, stack, &program, &mut budget) {
+                return StepOutcome::Yielded;
             }
-            if let Some(stack) = self.stacks.last_mut() {
-                stack.ip = ip + 1;
-            }
-            let result = match code.get(ip as usize) {
+            budget -= 1;
+            let (at, ip) = (stack.code, stack.ip);
+            stack.ip = ip + 1;
+            let result = match program.code(at).code.get(ip as usize) {
                 Some(&insn) => self.execute(insn, at, ip),
                 None => Err(Exception::error(
                     "instruction pointer beyond the end of the code",

@@ -1,7 +1,7 @@
 //! The interpreter: a [`Process`] is a plain `Send` struct advanced by [`Process::step`].
 //!
-//! Layout: `dispatch.rs` holds the loop and `fast.rs` the inline fast forms of the hottest
-//! instructions; `data.rs` (numbers, text, logic, atoms), `containers.rs` (vectors, structs,
+//! Layout: `dispatch.rs` holds the loop, `fast.rs` the hot loop over the hot forms of
+//! `load/hot.rs` (with the call path in `fast_calls.rs`); `data.rs` (numbers, text, logic, atoms), `containers.rs` (vectors, structs,
 //! register manipulation, output) and `bits.rs` hold the data handlers; `registers.rs`
 //! resolves operands; `calls.rs` and `unwind.rs` manage frames, deferred calls, control flow
 //! and exceptions with explicit stacks (a Viua call never recurses on the Rust stack).
@@ -12,6 +12,7 @@ mod containers;
 mod data;
 mod dispatch;
 mod fast;
+mod fast_calls;
 mod frame;
 mod procs;
 mod registers;

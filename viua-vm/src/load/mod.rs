@@ -6,12 +6,14 @@
 //! running process holds (function, block, literal, name) stays valid in it.
 
 mod extend;
+mod hot;
 mod insn;
 mod translate;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+pub use hot::{FrameSet, Hot, VOID};
 pub use insn::*;
 use viua_bytecode::Module;
 
@@ -30,6 +32,8 @@ pub enum CodeRef {
 pub struct Code {
     pub name: String,
     pub code: Arc<[Insn]>,
+    /// The hot form of each instruction of `code`.
+    pub hot: Arc<[Hot]>,
     /// 0.13 byte offset of each instruction from the start of its module's code (for throw
     /// points), plus one past the end.
     pub offsets: Arc<[u64]>,
@@ -143,6 +147,7 @@ impl Program {
         self.loaded_modules.contains(name)
     }
 
+    #[inline]
     pub fn code(&self, at: CodeRef) -> &Code {
         match at {
             CodeRef::Function(i) => &self.functions[i as usize],

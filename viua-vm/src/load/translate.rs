@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use viua_bytecode::{size, Instruction, Module, Opcode, Operand};
 
+use super::hot::hot_forms;
 use super::insn::*;
 use super::{Code, LoadError, ModuleInfo, Program, MAIN_MODULE};
 use crate::ops::bits::{Bits, Bitwise, Shift};
@@ -118,6 +119,7 @@ impl<'m> Translator<'m> {
             let offsets = size::instruction_offsets(module, &b.code, block_offsets[i]);
             self.program.blocks.push(Code {
                 name: b.name.clone(),
+                hot: hot_forms(&code).into(),
                 code: code.into(),
                 offsets: offsets.into(),
                 module: self.module_index,
@@ -128,6 +130,7 @@ impl<'m> Translator<'m> {
             let offsets = size::instruction_offsets(module, &f.code, function_offsets[i]);
             self.program.functions.push(Code {
                 name: f.name.clone(),
+                hot: hot_forms(&code).into(),
                 code: code.into(),
                 offsets: offsets.into(),
                 module: self.module_index,
