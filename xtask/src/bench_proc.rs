@@ -21,7 +21,9 @@
 //!   with 1 000 000 processes all parked in `receive` at once, minus the peak RSS of the same
 //!   program run with 0, divided by 1 000 000. Both sides keep the PIDs (a vector, a list) to
 //!   wake the processes later, so a PID's slot in it is part of the figure. For BEAM the RSS
-//!   is that of the beam process (`erl` execs it, so it is the child we wait for).
+//!   is that of the beam process (`erl` execs it, so it is the child we wait for). One run
+//!   of each. (The Erlang main processes that collect a million replies keep their mailbox
+//!   off-heap; with the default, every garbage collection walks the queue and 1M never ends.)
 //! - **Scaling**. Two processes counting to 50 000 000 each, joined by main: wall time with
 //!   one scheduler thread (`VIUA_PROC_SCHEDULERS=1`; `erl +S 1:1`) divided by the time with two
 //!   (`=2`; `+S 2:2`), times as above.
@@ -35,7 +37,8 @@
 //! figures are information, never asserted by tests. A run that fails (exit code, or not the
 //! expected output) is reported with its exit status and an excerpt of its standard error, and
 //! the remaining benchmarks go on. Each run is killed after `VIUA_BENCH_TIMEOUT` seconds
-//! (default 300); `VIUA_BENCH_RUNS` overrides the number of runs per figure (default 3).
+//! (default 300); `VIUA_BENCH_RUNS` overrides the number of runs per figure (default 3);
+//! `VIUA_BENCH_KEEP=1` leaves the scratch folder (programs, bytecode, `.beam` files) in place.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
