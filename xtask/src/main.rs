@@ -5,9 +5,11 @@
 //! - `cargo xtask conformance [-v] [--keep] [--viua PATH] [DIR...]`: run case folders;
 //! - `cargo xtask bench asm`: time the assembler on a generated 100 000-instruction program;
 //! - `cargo xtask fixtures DIR`: build the test-fixture native modules into DIR as `NAME.so`;
-//! - `cargo xtask bench vm`: time the interpreter (fib(30), a 10M loop) beside Lua 5.4.
+//! - `cargo xtask bench vm`: time the interpreter (fib(30), a 10M loop) beside Lua 5.4;
+//! - `cargo xtask bench proc [FILTER...]`: processes and messages beside Erlang's BEAM.
 
 mod bench;
+mod bench_proc;
 mod bench_vm;
 mod conformance;
 mod fixtures;
@@ -32,7 +34,10 @@ commands:
                                 and install them as DIR/NAME.so for VIUA_LIBRARY_PATH
   bench asm                     time `viua asm` on a generated 100 000-instruction program
   bench analyse                 time the static analyser on the same program
-  bench vm                      time `viua run` on fib(30) and a 10M loop, beside lua5.4";
+  bench vm                      time `viua run` on fib(30) and a 10M loop, beside lua5.4
+  bench proc [FILTER...]        processes beside Erlang (spawn+join, ping-pong, ring,
+                                memory per parked process, scaling, idle CPU); FILTER
+                                words keep the rows whose name contains one of them";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,6 +55,7 @@ fn main() -> Result<()> {
         "bench" if rest == ["asm"] => bench::asm(),
         "bench" if rest == ["analyse"] => bench::analyse(),
         "bench" if rest == ["vm"] => bench_vm::vm(),
+        "bench" if rest.first().is_some_and(|c| c == "proc") => bench_proc::proc(&rest[1..]),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
