@@ -480,7 +480,7 @@ impl Bench {
     }
 
     fn idle(&mut self) -> Row {
-        let expected = "No message received";
+        let expected = "no message received";
         let ours = self.idle_share(
             "viua",
             |b| b.viua_command("idle", &[], None),

@@ -36,6 +36,22 @@ async fn until(ready: impl Future<Output = ()>, deadline: Option<Instant>) {
     }
 }
 
+/// Ends a burst: the task goes to the back of its worker's run queue, where an idle worker
+/// can steal it. (`tokio::task::yield_now` parks the task on a per-worker defer list instead,
+/// which other workers cannot steal from: two CPU-bound processes then share one worker.)
+fn requeue() -> impl Future<Output = ()> {
+    let mut yielded = false;
+    poll_fn(move |cx| {
+        if yielded {
+            std::task::Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    })
+}
+
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
@@ -54,7 +70,7 @@ pub(super) async fn drive(kernel: Arc<Kernel>, mut process: Box<Process>, is_mai
             Err(payload) => break End::Crashed(panic_text(&*payload)),
         };
         match outcome {
-            StepOutcome::Yielded => tokio::task::yield_now().await,
+            StepOutcome::Yielded => requeue().await,
             StepOutcome::Waiting(Wait::Message { deadline }) => {
                 until(poll_fn(|cx| handle.poll_mailbox(cx)), deadline).await;
             }
