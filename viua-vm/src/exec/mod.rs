@@ -12,7 +12,9 @@ mod containers;
 mod data;
 mod dispatch;
 mod fast;
+mod foreign_call;
 mod frame;
+mod import;
 mod procs;
 mod registers;
 mod unwind;
@@ -20,6 +22,7 @@ mod unwind;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use foreign_call::{ForeignDone, ForeignJob};
 pub use frame::{Frame, Stack};
 pub use registers::{GLOBAL_REGISTERS, STATIC_REGISTERS};
 
@@ -63,6 +66,9 @@ pub enum Wait {
         process: Arc<ProcessHandle>,
         deadline: Option<std::time::Instant>,
     },
+    /// A foreign function to run off the process threads; the scheduler hands the outcome
+    /// to [`Process::finish_foreign`] and steps the process again.
+    Foreign(Box<ForeignJob>),
 }
 
 /// A watchdog set with `watchdog` (ISA-CONTROL §2.31): the function and its frame.
