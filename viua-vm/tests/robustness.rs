@@ -44,7 +44,7 @@ fn operand(kind: OperandKind, seed: u32, len: u32) -> Operand {
         }
         OperandKind::RegOrVoid => Operand::Void,
         OperandKind::Count | OperandKind::ClosureSlot => Operand::Count((seed % 5) as u16),
-        OperandKind::Int => Operand::Integer(seed as i32 - (1 << 20)),
+        OperandKind::Int => Operand::Integer((seed as i32).wrapping_sub(1 << 20)),
         OperandKind::Float => Operand::Float(f64::from(seed) / 7.0 - 100.0),
         OperandKind::Text | OperandKind::TextOrReg | OperandKind::TypeName => {
             Operand::Text(seed % 2)
