@@ -101,7 +101,7 @@ impl Process {
                 let (out, _) = output.take();
                 self.output.extend_from_slice(&out);
             }
-            self.finish_foreign(Box::new(done));
+            self.finish_foreign(done);
         } else {
             self.finished = Some(StepOutcome::Waiting(Wait::Foreign(Box::new(job))));
         }
@@ -111,12 +111,12 @@ impl Process {
     /// Completes a foreign call: stores its value in the call's target, or raises its
     /// exception with the function's named throw point and the throw point of the
     /// instruction after the `call` (RUNTIME.md §6.2).
-    pub fn finish_foreign(&mut self, done: Box<ForeignDone>) {
+    pub fn finish_foreign(&mut self, done: ForeignDone) {
         let ForeignDone {
             name,
             target,
             outcome,
-        } = *done;
+        } = done;
         let fault = match outcome {
             Ok(Ok(value)) => match (target, value) {
                 (Some(t), Some(v)) => self.store(t, v).err(),

@@ -67,7 +67,7 @@ pub(super) async fn drive(kernel: Arc<Kernel>, mut process: Box<Process>, is_mai
             StepOutcome::Waiting(Wait::Foreign(job)) => {
                 // Boxed: the task of a process that never calls a foreign function stays small.
                 let done = Box::pin(kernel.run_foreign(job)).await;
-                process.finish_foreign(done);
+                process.finish_foreign(*done);
             }
             StepOutcome::Returned(value) => break End::Returned(value),
             StepOutcome::Halted | StepOutcome::Finished => break End::Halted,
