@@ -368,3 +368,67 @@ fn start_up_imports_come_from_viua_import() {
     assert_eq!(code, 1);
     assert_eq!(out, "fatal: preload: failed to locate module: nope\n");
 }
+
+#[test]
+fn a_panicking_foreign_function_raises_in_the_caller_and_the_vm_goes_on() {
+    let source = "\
+.signature: probe::boom/0
+.function: main/0
+    allocate_registers %2 local
+    import probe
+    try
+    catch \"Exception\" .block: handler
+        print (text %1 local \"caught\") local
+        leave
+    .end
+    enter .block: attempt
+        frame %0
+        call void probe::boom/0
+        leave
+    .end
+    print (text %1 local \"still running\") local
+    izero %0 local
+    return
+.end
+";
+    let (out, err, code) = run("boom", source);
+    assert_eq!(
+        (out.as_str(), code),
+        ("caught\nstill running\n", 0),
+        "{err}"
+    );
+}
+
+/// With one FFI worker, two slow foreign calls of different processes run one after the
+/// other: each sleeper's output is contiguous.
+#[test]
+fn at_most_viua_ffi_schedulers_foreign_calls_run_at_once() {
+    let source = "\
+.signature: sleeper::lazy_print/0
+.function: sleepy/0
+    allocate_registers %1 local
+    frame %0
+    call void sleeper::lazy_print/0
+    return
+.end
+
+.function: main/0
+    allocate_registers %3 local
+    import sleeper
+    frame %0
+    process %1 local sleepy/0
+    frame %0
+    process %2 local sleepy/0
+    join void %1 local
+    join void %2 local
+    izero %0 local
+    return
+.end
+";
+    let (out, err, code) = run_with("one-worker", source, &[("VIUA_FFI_SCHEDULERS", "1")]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 12, "{out}");
+    assert_eq!(lines[5], "sleeper::lazy_print/0: done", "{out}");
+    assert_eq!(lines[11], "sleeper::lazy_print/0: done", "{out}");
+}

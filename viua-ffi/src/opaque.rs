@@ -3,8 +3,8 @@
 //! value, which closes an `Fstream`. These helpers keep the built-in modules independent of
 //! the exact representation.
 
-use viua_vm::value::Value;
 pub use viua_vm::value::ForeignObject;
+use viua_vm::value::Value;
 
 /// A value owning `object`.
 pub fn wrap(object: Box<dyn ForeignObject>) -> Value {
