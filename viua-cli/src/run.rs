@@ -1,7 +1,8 @@
 //! `viua run`: the VM's command line (RUNTIME.md §2).
 //!
 //! Loads a bytecode executable (decoded and verified) or assembles a `.asm` source in memory,
-//! runs it with `viua_vm::run_executable` and exits with the code RUNTIME.md §4.4 gives. The
+//! runs it with `viua_vm::run_embedded` (the native modules of `viua-ffi` and the
+//! bytecode modules of `viua-std` installed) and exits with the code RUNTIME.md §4.4 gives. The
 //! front-end messages and their streams are 0.13's (RUNTIME.md §2 table).
 
 use std::io::Write;
@@ -62,7 +63,20 @@ pub fn main(args: RunArgs) -> ExitCode {
     let code = {
         let mut stdout = std::io::stdout().lock();
         let mut stderr = std::io::stderr().lock();
-        viua_vm::run_executable(&module, file, args.args, &mut stdout, &mut stderr)
+        let embedding = viua_vm::Embedding {
+            natives: Some(std::sync::Arc::new(viua_ffi::Natives::new())),
+            builtins: viua_std::module,
+            library_path: None,
+        };
+        viua_vm::run_embedded(
+            &module,
+            file,
+            args.args,
+            viua_vm::RunConfig::from_env(),
+            &embedding,
+            &mut stdout,
+            &mut stderr,
+        )
     };
     // The OS keeps the low 8 bits of an exit status (RUNTIME.md §4.4).
     ExitCode::from(code as u8)

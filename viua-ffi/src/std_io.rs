@@ -88,6 +88,10 @@ impl ForeignObject for Fstream {
         self.file.is_some()
     }
 
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
     fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
         self
     }

@@ -2,11 +2,16 @@
 
 use crate::value::Value;
 
-/// Where an exception was raised: the definition and instruction index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ThrowPoint {
-    pub code: crate::load::CodeRef,
-    pub instruction: u32,
+/// Where an exception was raised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThrowPoint {
+    /// An instruction: the definition and instruction index.
+    Code {
+        code: crate::load::CodeRef,
+        instruction: u32,
+    },
+    /// A foreign function (RUNTIME.md §5.1 "named throw point").
+    Named(std::sync::Arc<str>),
 }
 
 /// An exception object: a tag and either a message or a wrapped value.

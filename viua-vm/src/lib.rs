@@ -26,6 +26,7 @@
 //! - [`value`]: values (16 bytes each), their print/nested forms and copy rules;
 //! - [`exception`], [`report`]: exception objects and uncaught-exception reports.
 
+pub mod embedding;
 pub mod exception;
 pub mod exec;
 pub mod foreign;
@@ -38,4 +39,7 @@ pub mod report;
 mod run;
 pub mod value;
 
-pub use run::{run_executable, run_executable_with, RunConfig, TraceFormat, TraceStream};
+pub use embedding::Embedding;
+pub use run::{
+    run_embedded, run_executable, run_executable_with, RunConfig, TraceFormat, TraceStream,
+};

@@ -1,7 +1,7 @@
 //! Uncaught-exception reports (RUNTIME.md §5): captured when a process dies, rendered as
 //! 0.13's plain text or as JSON.
 
-use crate::exception::Exception;
+use crate::exception::{Exception, ThrowPoint};
 use crate::exec::Process;
 use crate::load::CodeRef;
 use crate::value::Value;
@@ -66,14 +66,25 @@ impl Report {
         let throw_points = exception
             .throw_points
             .iter()
-            .map(|tp| {
-                let (name, offsets) = match tp.code {
-                    CodeRef::Function(i) => program.functions.get(i as usize),
-                    CodeRef::Block(i) => program.blocks.get(i as usize),
+            .map(|tp| match tp {
+                ThrowPoint::Named(name) => format!("    name:    {name}"),
+                ThrowPoint::Code { code, instruction } => {
+                    let (name, offsets) = match *code {
+                        CodeRef::Function(i) => program.functions.get(i as usize),
+                        CodeRef::Block(i) => program.blocks.get(i as usize),
+                    }
+                    .map_or(("<unknown>", &[][..]), |c| {
+                        (c.name.as_str(), &c.offsets[..])
+                    });
+                    let off = offsets.get(*instruction as usize).copied().unwrap_or(0);
+                    let place = match program.module_of(*code) {
+                        Some(m) => {
+                            format!("0x{:012x} [{name} => {} {{{}}}]", m.base, m.path, m.name)
+                        }
+                        None => format!("0x{:012x} [<unknown> => <unknown>]", 0),
+                    };
+                    format!("    address: 0x{off:04x} (byte {off}) inside {place}")
                 }
-                .map_or(("<unknown>", &[][..]), |c| (c.name.as_str(), &c.offsets[..]));
-                let off = offsets.get(tp.instruction as usize).copied().unwrap_or(0);
-                format!("    address: 0x{off:04x} (byte {off}) inside 0x{:012x} [{name} => {} {{<main>}}]", 0, program.path)
             })
             .collect();
         let mut details = Vec::new();

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use viua_bytecode::Module;
 
+use crate::embedding::{Embedding, Linker};
 use crate::exec::Process;
 use crate::kernel::Kernel;
 use crate::load::Program;
@@ -37,6 +38,9 @@ pub struct RunConfig {
     pub full_traces: bool,
     /// `VIUA_PROC_SCHEDULERS`: process scheduler threads; `None` = one per hardware thread.
     pub proc_schedulers: Option<usize>,
+    /// `VIUA_FFI_SCHEDULERS`: foreign calls running at once; `None` = half the hardware
+    /// threads, at least 1.
+    pub ffi_schedulers: Option<usize>,
 }
 
 impl RunConfig {
@@ -53,7 +57,15 @@ impl RunConfig {
             },
             full_traces: var("VIUA_STACK_TRACES").as_deref() == Some("full"),
             proc_schedulers: var("VIUA_PROC_SCHEDULERS").and_then(|v| scheduler_count(&v)),
+            ffi_schedulers: var("VIUA_FFI_SCHEDULERS").and_then(|v| scheduler_count(&v)),
         }
+    }
+
+    /// Foreign calls that may run at once (RUNTIME.md §5A, §6.2).
+    pub fn ffi_workers(&self) -> usize {
+        self.ffi_schedulers.unwrap_or_else(|| {
+            (std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get) / 2).max(1)
+        })
     }
 
     /// Process scheduler threads to start.
@@ -86,13 +98,48 @@ pub fn run_executable_with(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> i32 {
+    run_embedded(
+        module,
+        program,
+        args,
+        config,
+        &Embedding::default(),
+        stdout,
+        stderr,
+    )
+}
+
+/// [`run_executable_with`] with the embedder's native and built-in bytecode modules
+/// ([`Embedding`]). Before the main process starts, the executable's dynamic imports and
+/// then the modules named in `VIUA_IMPORT` are loaded (RUNTIME.md §3.1).
+pub fn run_embedded(
+    module: &Module,
+    program: &str,
+    args: Vec<String>,
+    config: RunConfig,
+    embedding: &Embedding,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> i32 {
+    let linker = Linker::new(embedding);
     let loaded = match Program::load(module, program) {
-        Ok(p) => Arc::new(p),
+        Ok(p) => p,
         Err(e) => {
             let _ = writeln!(
                 stdout,
                 "VM error: an irrecoverable VM exception occured: {e}"
             );
+            return 1;
+        }
+    };
+    let loaded = match start_up(loaded, module, &linker) {
+        Ok(p) => Arc::new(p),
+        Err((preload, message)) => {
+            let _ = if preload {
+                writeln!(stdout, "fatal: preload: {message}")
+            } else {
+                writeln!(stderr, "fatal: kernel initialisation fault: {message}")
+            };
             return 1;
         }
     };
@@ -124,6 +171,7 @@ pub fn run_executable_with(
         Arc::clone(&output),
         config,
         runtime.handle().clone(),
+        linker,
     );
     let mut argv = vec![program.to_string()];
     argv.extend(args);
@@ -135,6 +183,26 @@ pub fn run_executable_with(
     drop(kernel);
     runtime.shutdown_background();
     code
+}
+
+/// Loads the start-up modules (RUNTIME.md §3.1) into `program`. `Err((preload, message))`:
+/// a module could not be loaded; `preload` says it was one of `VIUA_IMPORT`.
+fn start_up(
+    mut program: Program,
+    module: &Module,
+    linker: &Linker,
+) -> Result<Program, (bool, String)> {
+    let (dynamic, preload) = crate::modules::start_up_imports(module);
+    for (is_preload, names) in [(false, dynamic), (true, preload)] {
+        for name in names {
+            match linker.import(&program, &name) {
+                Ok(Some(extended)) => program = extended,
+                Ok(None) => {}
+                Err(e) => return Err((is_preload, e.message.clone())),
+            }
+        }
+    }
+    Ok(program)
 }
 
 /// [`run_executable_with`] with the configuration read from the environment.

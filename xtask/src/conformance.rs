@@ -12,7 +12,7 @@ mod run;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -21,8 +21,14 @@ use anyhow::{bail, Context, Result};
 const TOOL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `VIUA_LIBRARY_PATH` for every tool run. The README asks for the standard library followed
-/// by `.`; the standard library directory is prepended here once it exists.
-const LIBRARY_PATH: &str = ".";
+/// by `.`; our standard modules are built into the VM, so the directory holding the
+/// test-fixture native modules (RUNTIME.md §9.8, installed once per run by [`run`]) comes
+/// first instead. Until [`run`] sets it: `.` alone.
+static LIBRARY_PATH: OnceLock<String> = OnceLock::new();
+
+fn library_path() -> &'static str {
+    LIBRARY_PATH.get().map_or(".", String::as_str)
+}
 
 /// How many output lines a failure report quotes.
 const EXCERPT_LINES: usize = 12;
@@ -130,6 +136,9 @@ pub fn run(viua: &Path, dirs: &[PathBuf], verbose: bool, keep: bool) -> Result<S
     }
 
     let scratch = crate::scratch_dir("conformance")?;
+    let fixtures = scratch.join("fixtures");
+    crate::fixtures::install(&fixtures)?;
+    let _ = LIBRARY_PATH.set(format!("{}:.", fixtures.display()));
     let started = Instant::now();
     let outcomes = run_in_parallel(viua, &scratch, &cases);
 
@@ -652,7 +661,7 @@ impl Tools<'_> {
         let mut child = Command::new(self.viua)
             .args(args)
             .current_dir(self.dir)
-            .env("VIUA_LIBRARY_PATH", LIBRARY_PATH)
+            .env("VIUA_LIBRARY_PATH", library_path())
             .env("VIUAVM_ASM_COLOUR", "never")
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)

@@ -9,11 +9,19 @@
 use std::sync::{Arc, Mutex, RwLock};
 
 use super::frame::{ClosureRegisters, Continuation, Deferred, Frame, Stack};
+use super::import::Late;
 use super::registers::null_register;
 use super::{Process, StepOutcome, MAX_STACK_DEPTH};
 use crate::exception::{Exception, Fault};
+use crate::foreign::ForeignFunction;
 use crate::load::{Callee, CodeRef, Reg};
 use crate::value::{empty_registers, Closure, Register, Value};
+
+/// What a callee operand names.
+enum Resolved {
+    Bytecode(u32, Option<ClosureRegisters>),
+    Foreign(Arc<ForeignFunction>),
+}
 
 #[cold]
 pub(super) fn no_frame() -> Fault {
@@ -38,22 +46,12 @@ impl Process {
         self.stack_mut()?.frames.last_mut().ok_or_else(no_stack)
     }
 
-    /// Resolves a callee to a function index and, for closures, the closure's register set.
-    fn resolve_callee(
-        &self,
-        callee: Callee,
-        undefined: &str,
-    ) -> Result<(u32, Option<ClosureRegisters>), Fault> {
-        match callee {
-            Callee::Function(f) => Ok((f, None)),
-            Callee::Unknown(name) => {
-                let name = self
-                    .program
-                    .names
-                    .get(name as usize)
-                    .map_or("", |n| n.name.as_str());
-                Err(Exception::error(format!("{undefined}{name}")))
-            }
+    /// Resolves a callee to a function index and, for closures, the closure's register set,
+    /// or to a foreign function (names unknown at load time, see `import.rs`).
+    fn resolve_callee(&mut self, callee: Callee, undefined: &str) -> Result<Resolved, Fault> {
+        let late = match callee {
+            Callee::Function(f) => return Ok(Resolved::Bytecode(f, None)),
+            Callee::Unknown(name) => self.resolve_unknown(name),
             Callee::Register(r) => {
                 let source = self.read(r)?;
                 let value = source.value();
@@ -62,11 +60,21 @@ impl Process {
                     Value::Closure(c) => (Arc::clone(&c.function), Some(Arc::clone(&c.registers))),
                     other => return Err(Exception::type_error("Function", other)),
                 };
+                drop(value);
+                drop(source);
                 match name.function {
-                    Some(f) => Ok((f, closure)),
-                    None => Err(Exception::error(format!("{undefined}{}", name.name))),
+                    Some(f) => return Ok(Resolved::Bytecode(f, closure)),
+                    None => match self.resolve_late_name(&name.name) {
+                        Late::Function(f) => return Ok(Resolved::Bytecode(f, closure)),
+                        other => other,
+                    },
                 }
             }
+        };
+        match late {
+            Late::Function(f) => Ok(Resolved::Bytecode(f, None)),
+            Late::Foreign(f) => Ok(Resolved::Foreign(f)),
+            Late::Undefined(name) => Err(Exception::error(format!("{undefined}{name}"))),
         }
     }
 
@@ -142,7 +150,11 @@ impl Process {
     }
 
     pub(super) fn op_call(&mut self, target: Option<Reg>, callee: Callee) -> Result<(), Fault> {
-        let (function, closure) = self.resolve_callee(callee, "call to undefined function: ")?;
+        let (function, closure) =
+            match self.resolve_callee(callee, "call to undefined function: ")? {
+                Resolved::Bytecode(f, c) => (f, c),
+                Resolved::Foreign(f) => return self.call_foreign(target, f),
+            };
         let stack = self.stack_mut()?;
         let (base, len) = stack.pending.ok_or_else(no_frame)?;
         if stack.frames.len() > MAX_STACK_DEPTH {
@@ -276,7 +288,15 @@ impl Process {
 
     pub(super) fn op_tailcall(&mut self, callee: Callee) -> Result<(), Fault> {
         let (function, closure) =
-            self.resolve_callee(callee, "tail call to undefined function: ")?;
+            match self.resolve_callee(callee, "tail call to undefined function: ")? {
+                Resolved::Bytecode(f, c) => (f, c),
+                Resolved::Foreign(f) => {
+                    return Err(Exception::error(format!(
+                        "tail call to non-native function: {}",
+                        f.name
+                    )))
+                }
+            };
         if self.stack_mut()?.pending.is_none() {
             return Err(no_frame());
         }
@@ -332,7 +352,17 @@ impl Process {
     }
 
     pub(super) fn op_defer(&mut self, callee: Callee) -> Result<(), Fault> {
-        let (function, closure) = self.resolve_callee(callee, "defer of undefined function: ")?;
+        // Deferring a foreign function is rejected at `defer` (ISA-CONTROL §2.9's alternative).
+        let (function, closure) =
+            match self.resolve_callee(callee, "defer of undefined function: ")? {
+                Resolved::Bytecode(f, c) => (f, c),
+                Resolved::Foreign(f) => {
+                    return Err(Exception::error(format!(
+                        "defer of undefined function: {}",
+                        f.name
+                    )))
+                }
+            };
         let (base, _) = self.stack_mut()?.pending.take().ok_or_else(no_frame)?;
         let args = self.values.split_off(base as usize);
         self.frame_mut()?.deferred.push(Deferred {

@@ -21,7 +21,7 @@ impl Process {
             self.terminated = true;
             return done;
         }
-        let program = Arc::clone(&self.program);
+        let mut program = Arc::clone(&self.program);
         let mut budget = budget;
         loop {
             let Some(stack) = self.stacks.last_mut() else {
@@ -41,7 +41,7 @@ impl Process {
                 )),
             };
             if let Err(mut e) = result {
-                e.throw_points.push(ThrowPoint {
+                e.throw_points.push(ThrowPoint::Code {
                     code: at,
                     instruction: ip,
                 });
@@ -50,6 +50,10 @@ impl Process {
             if let Some(done) = self.finished.take() {
                 self.terminated = !matches!(done, StepOutcome::Waiting(_));
                 return done;
+            }
+            // `import` or a late-bound call may have switched to a newer program.
+            if !Arc::ptr_eq(&program, &self.program) {
+                program = Arc::clone(&self.program);
             }
         }
     }
@@ -143,6 +147,7 @@ impl Process {
             Insn::Receive(t, timeout) => self.op_receive(t, timeout, ip),
             Insn::Join(t, p, timeout) => self.op_join(t, p, timeout, ip),
             Insn::Watchdog(callee) => self.op_watchdog(callee),
+            Insn::Import(module) => self.op_import(module),
             Insn::NotYetSupported(op) => Err(Exception::error(format!(
                 "instruction not supported by this VM yet (processes, I/O and modules come later): {op}"
             ))),

@@ -13,7 +13,9 @@ mod data;
 mod dispatch;
 mod fast;
 mod fast_calls;
+mod foreign_call;
 mod frame;
+mod import;
 mod procs;
 mod registers;
 mod unwind;
@@ -21,6 +23,7 @@ mod unwind;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use foreign_call::{ForeignDone, ForeignJob};
 pub use frame::{Frame, Stack};
 pub use registers::{GLOBAL_REGISTERS, STATIC_REGISTERS};
 
@@ -64,6 +67,9 @@ pub enum Wait {
         process: Arc<ProcessHandle>,
         deadline: Option<std::time::Instant>,
     },
+    /// A foreign function to run off the process threads; the scheduler hands the outcome
+    /// to [`Process::finish_foreign`] and steps the process again.
+    Foreign(Box<ForeignJob>),
 }
 
 /// A watchdog set with `watchdog` (ISA-CONTROL §2.31): the function and its frame.

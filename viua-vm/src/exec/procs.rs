@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::calls::no_frame;
+use super::import::Late;
 use super::registers::null_register;
 use super::{Process, StepOutcome, Wait, Watchdog};
 use crate::exception::{Exception, Fault};
@@ -29,13 +30,6 @@ impl Process {
         }
     }
 
-    fn name_of_unknown(&self, n: u32) -> String {
-        self.program
-            .names
-            .get(n as usize)
-            .map_or_else(String::new, |f| f.name.clone())
-    }
-
     /// Takes the pending frame's arguments off the value stack.
     fn take_pending(&mut self) -> Result<Vec<Register>, Fault> {
         let stack = self.stacks.last_mut().ok_or_else(no_frame)?;
@@ -50,32 +44,39 @@ impl Process {
     }
 
     pub(super) fn op_process(&mut self, target: Option<Reg>, callee: Callee) -> Result<(), Fault> {
-        let function = match callee {
-            Callee::Function(f) => f,
-            Callee::Unknown(n) => {
-                return Err(Exception::error(format!(
-                    "call to undefined function: {}",
-                    self.name_of_unknown(n)
-                )))
-            }
+        let late = match callee {
+            Callee::Function(f) => Late::Function(f),
+            Callee::Unknown(n) => self.resolve_unknown(n),
             Callee::Register(r) => {
                 let source = self.read(r)?;
                 let value = source.value();
-                match &*value {
+                let name = match &*value {
                     Value::Closure(_) => {
                         return Err(Exception::error("cannot spawn a process from closure"))
                     }
-                    Value::Function(f) => match f.function {
-                        Some(i) => i,
-                        None => {
-                            return Err(Exception::error(format!(
-                                "call to undefined function: {}",
-                                f.name
-                            )))
-                        }
-                    },
+                    Value::Function(f) => Arc::clone(f),
                     other => return Err(Exception::type_error("Function", other)),
+                };
+                drop(value);
+                drop(source);
+                match name.function {
+                    Some(i) => Late::Function(i),
+                    None => self.resolve_late_name(&name.name),
                 }
+            }
+        };
+        let function = match late {
+            Late::Function(f) => f,
+            Late::Foreign(f) => {
+                return Err(Exception::error(format!(
+                    "process from undefined function: {}",
+                    f.name
+                )))
+            }
+            Late::Undefined(name) => {
+                return Err(Exception::error(format!(
+                    "call to undefined function: {name}"
+                )))
             }
         };
         let Some(kernel) = self.kernel.clone() else {
@@ -210,10 +211,16 @@ impl Process {
     pub(super) fn op_watchdog(&mut self, callee: Callee) -> Result<(), Fault> {
         let function = match callee {
             Callee::Function(f) => Ok(f),
-            Callee::Unknown(n) => Err(Exception::error(format!(
-                "watchdog process from undefined function: {}",
-                self.name_of_unknown(n)
-            ))),
+            Callee::Unknown(n) => match self.resolve_unknown(n) {
+                Late::Function(f) => Ok(f),
+                Late::Foreign(f) => Err(Exception::error(format!(
+                    "watchdog process must be a native function, used foreign {}",
+                    f.name
+                ))),
+                Late::Undefined(name) => Err(Exception::error(format!(
+                    "watchdog process from undefined function: {name}"
+                ))),
+            },
             Callee::Register(_) => Err(Exception::error(
                 "watchdog process from undefined function: (register)",
             )),

@@ -73,13 +73,16 @@ impl Process {
     pub(super) fn op_catch(&mut self, tag: u32, block: BlockRef) -> Result<(), Fault> {
         let block = match block {
             BlockRef::Block(b) => b,
-            BlockRef::Unknown(name) => {
-                return Err(Exception::error(format!(
-                    "registering undefined handler block '{}' to handle {}",
-                    self.label(name),
-                    self.label(tag)
-                )))
-            }
+            BlockRef::Unknown(name) => match self.resolve_unknown_block(name) {
+                Some(b) => b,
+                None => {
+                    return Err(Exception::error(format!(
+                        "registering undefined handler block '{}' to handle {}",
+                        self.label(name),
+                        self.label(tag)
+                    )))
+                }
+            },
         };
         let catchers = self.stack_mut()?.pending_try.get_or_insert_with(Vec::new);
         match catchers.iter_mut().find(|(t, _)| *t == tag) {
@@ -92,12 +95,15 @@ impl Process {
     pub(super) fn op_enter(&mut self, block: BlockRef) -> Result<(), Fault> {
         let block = match block {
             BlockRef::Block(b) => b,
-            BlockRef::Unknown(name) => {
-                return Err(Exception::error(format!(
-                    "cannot enter undefined block: {}",
-                    self.label(name)
-                )))
-            }
+            BlockRef::Unknown(name) => match self.resolve_unknown_block(name) {
+                Some(b) => b,
+                None => {
+                    return Err(Exception::error(format!(
+                        "cannot enter undefined block: {}",
+                        self.label(name)
+                    )))
+                }
+            },
         };
         let stack = self.stack_mut()?;
         let catchers = stack.pending_try.take().unwrap_or_default();

@@ -80,6 +80,11 @@ pub(super) async fn drive(kernel: Arc<Kernel>, mut process: Box<Process>, is_mai
             }) => {
                 until(poll_fn(|cx| joined.poll_finished(cx)), deadline).await;
             }
+            StepOutcome::Waiting(Wait::Foreign(job)) => {
+                // Boxed: the task of a process that never calls a foreign function stays small.
+                let done = Box::pin(kernel.run_foreign(job)).await;
+                process.finish_foreign(*done);
+            }
             StepOutcome::Returned(value) => break End::Returned(value),
             StepOutcome::Halted | StepOutcome::Finished => break End::Halted,
             StepOutcome::Died(death) => {
@@ -164,6 +169,7 @@ pub(super) fn size_probe() -> usize {
         Default::default(),
         Default::default(),
         rt.handle().clone(),
+        crate::embedding::Linker::new(&Default::default()),
     );
     let p = Process::new(program, 1, 0, Vec::new());
     size(&drive(kernel, Box::new(p), false))

@@ -15,13 +15,16 @@
 //! loop on the thread that started the VM.
 
 mod driver;
+mod foreign;
 mod handle;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 pub use handle::{JoinAttempt, ProcessHandle, ProcessResult};
 
+use crate::embedding::Linker;
+use crate::exception::Fault;
 use crate::exec::Process;
 use crate::load::Program;
 use crate::output::{Output, Stream};
@@ -32,9 +35,21 @@ use crate::run::{RunConfig, TraceFormat, TraceStream};
 pub const BURST: u32 = 2048;
 
 /// What all processes of one VM share.
+///
+/// The current program (RUNTIME.md §7.3) lives in `current`; only `import` takes its locks
+/// (the write lock just to swap in the extended program). A process keeps its own
+/// `Arc<Program>` and compares its generation with `generation` (one atomic load) only
+/// where it resolves a name that was unknown at load time, so resolved calls never touch
+/// the kernel.
 #[derive(Debug)]
 pub struct Kernel {
-    program: Arc<Program>,
+    current: RwLock<Arc<Program>>,
+    generation: AtomicU64,
+    /// Serialises imports (reading and verifying a module happens outside `current`'s lock).
+    importing: Mutex<()>,
+    linker: Linker,
+    /// At most `VIUA_FFI_SCHEDULERS` foreign calls run at once (RUNTIME.md §6.2).
+    ffi: Arc<tokio::sync::Semaphore>,
     output: Arc<Output>,
     config: RunConfig,
     runtime: tokio::runtime::Handle,
@@ -52,12 +67,17 @@ impl Kernel {
         output: Arc<Output>,
         config: RunConfig,
         runtime: tokio::runtime::Handle,
+        linker: Linker,
     ) -> Arc<Kernel> {
         use std::hash::{BuildHasher, Hasher};
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
         h.write_u64(std::process::id().into());
         Arc::new(Kernel {
-            program,
+            generation: AtomicU64::new(program.generation),
+            current: RwLock::new(program),
+            importing: Mutex::new(()),
+            linker,
+            ffi: Arc::new(tokio::sync::Semaphore::new(config.ffi_workers())),
             output,
             config,
             runtime,
@@ -68,8 +88,30 @@ impl Kernel {
         })
     }
 
-    pub fn program(&self) -> &Arc<Program> {
-        &self.program
+    /// The current program: the executable plus every module imported so far.
+    pub fn program(&self) -> Arc<Program> {
+        Arc::clone(&self.current.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The current program, if it is newer than generation `have`.
+    pub(crate) fn newer_program(&self, have: u64) -> Option<Arc<Program>> {
+        (self.generation.load(Ordering::Acquire) != have).then(|| self.program())
+    }
+
+    /// Imports module `name` into the current program (a no-op if it is loaded already);
+    /// returns the current program afterwards.
+    pub(crate) fn import(&self, name: &str) -> Result<Arc<Program>, Fault> {
+        let _one_at_a_time = self.importing.lock().unwrap_or_else(|e| e.into_inner());
+        let current = self.program();
+        let Some(mut extended) = self.linker.import(&current, name)? else {
+            return Ok(current);
+        };
+        extended.generation = current.generation + 1;
+        let extended = Arc::new(extended);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::clone(&extended);
+        self.generation
+            .store(extended.generation, Ordering::Release);
+        Ok(extended)
     }
 
     pub fn output(&self) -> &Arc<Output> {

@@ -192,6 +192,8 @@ pub enum Insn {
     /// `join T|void P TIMEOUT`.
     Join(Option<Reg>, Reg, u32),
     Watchdog(Callee),
+    /// `import MODULE` (the name is `Program::labels[n]`).
+    Import(u32),
     /// An instruction of a later issue (processes, I/O, `import`): raises when executed.
     NotYetSupported(viua_bytecode::Opcode),
 }

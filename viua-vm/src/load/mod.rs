@@ -17,6 +17,7 @@ pub use hot::{FrameSet, Hot, VOID};
 pub use insn::*;
 use viua_bytecode::Module;
 
+use crate::foreign::ForeignFunction;
 use crate::ops::bits::Bits;
 use crate::value::FunctionName;
 
@@ -83,8 +84,14 @@ pub struct Program {
     pub entry: Option<u32>,
     /// Index 0: the executable; then each imported bytecode module in import order.
     pub modules: Vec<ModuleInfo>,
-    /// Names of the imported bytecode modules (an import of one of them is a no-op).
+    /// Names of the imported modules, bytecode and native (an import of one of them is a
+    /// no-op).
     pub loaded_modules: HashSet<String>,
+    /// Foreign functions of the imported native modules by name (a later registration of a
+    /// name replaces the earlier one, RUNTIME.md §7.3).
+    pub foreign: Arc<HashMap<String, Arc<ForeignFunction>>>,
+    /// How many imports made this program (the VM's current program has the highest).
+    pub generation: u64,
     /// Name → function index, first definition wins (RUNTIME.md §7.3).
     function_names: Arc<HashMap<String, u32>>,
     /// Name → block index, first definition wins.
@@ -142,7 +149,24 @@ impl Program {
         self.with_module(&module, name, path).map(Some)
     }
 
-    /// Whether a bytecode module called `name` has been imported.
+    /// A new program: this one with the foreign functions of the native module `name`.
+    pub fn with_foreign(&self, name: &str, functions: Vec<ForeignFunction>) -> Program {
+        let mut program = self.clone();
+        let mut table = (*self.foreign).clone();
+        for f in functions {
+            table.insert(f.name.clone(), Arc::new(f));
+        }
+        program.foreign = Arc::new(table);
+        program.loaded_modules.insert(name.to_string());
+        program
+    }
+
+    /// The foreign function a call of `name` runs, when no bytecode function has that name.
+    pub fn foreign_function(&self, name: &str) -> Option<&Arc<ForeignFunction>> {
+        self.foreign.get(name)
+    }
+
+    /// Whether a module (bytecode or native) called `name` has been imported.
     pub fn is_loaded(&self, name: &str) -> bool {
         self.loaded_modules.contains(name)
     }

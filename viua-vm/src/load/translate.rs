@@ -65,6 +65,8 @@ pub(super) fn translate(module: &Module, path: &str) -> Result<Program, LoadErro
             base: 0,
         }],
         loaded_modules: HashSet::new(),
+        foreign: Arc::default(),
+        generation: 0,
         function_names: Arc::default(),
         block_names: Arc::default(),
     };
@@ -498,7 +500,11 @@ impl<'m> Translator<'m> {
             O::Receive => Insn::Receive(rv(0)?, timeout(get(1)?)?),
             O::Join => Insn::Join(rv(0)?, r(1)?, timeout(get(2)?)?),
             O::Watchdog => Insn::Watchdog(self.callee(get(0)?)?),
-            op @ (O::Import | O::IoRead | O::IoWrite | O::IoClose | O::IoWait | O::IoCancel) => {
+            O::Import => match get(0)? {
+                Operand::Module(c) => Insn::Import(self.label_id(self.name(*c)?.to_string())),
+                _ => return Err(bad("module")),
+            },
+            op @ (O::IoRead | O::IoWrite | O::IoClose | O::IoWait | O::IoCancel) => {
                 Insn::NotYetSupported(op)
             }
         })

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use super::{excerpt, Check, LIBRARY_PATH, TOOL_TIMEOUT};
+use super::{excerpt, library_path, Check, TOOL_TIMEOUT};
 
 /// What a run must produce.
 pub struct Expectation {
@@ -64,7 +64,7 @@ pub fn check_run(
         .arg(executable)
         .args(args)
         .current_dir(dir)
-        .env("VIUA_LIBRARY_PATH", LIBRARY_PATH)
+        .env("VIUA_LIBRARY_PATH", library_path())
         .env("VIUAVM_ASM_COLOUR", "never")
         .env_remove("VIUA_STACKTRACE_SERIALISATION")
         .env_remove("VIUA_STACK_TRACES")

@@ -1,0 +1,28 @@
+//! The FFI pool (RUNTIME.md §6.2): a foreign call that may block runs on tokio's blocking
+//! thread pool while its process is parked; a semaphore of `VIUA_FFI_SCHEDULERS` permits
+//! bounds how many run at once (the others wait in the semaphore's FIFO queue).
+
+use super::Kernel;
+use crate::exec::{ForeignDone, ForeignJob};
+
+impl Kernel {
+    /// Runs a foreign call off the process threads and returns its outcome.
+    pub(crate) async fn run_foreign(&self, job: Box<ForeignJob>) -> Box<ForeignDone> {
+        let name = std::sync::Arc::clone(&job.call.name);
+        let target = job.target;
+        let permit = std::sync::Arc::clone(&self.ffi).acquire_owned().await;
+        let running = self.runtime.spawn_blocking(move || {
+            let _permit = permit;
+            job.run()
+        });
+        match running.await {
+            Ok(done) => Box::new(done),
+            // `run` catches panics, so only a cancelled task (runtime shutting down) lands here.
+            Err(e) => Box::new(ForeignDone {
+                name,
+                target,
+                outcome: Err(e.to_string()),
+            }),
+        }
+    }
+}
