@@ -37,6 +37,9 @@ pub struct RunConfig {
     pub full_traces: bool,
     /// `VIUA_PROC_SCHEDULERS`: process scheduler threads; `None` = one per hardware thread.
     pub proc_schedulers: Option<usize>,
+    /// `VIUA_IO_SCHEDULERS`: the most I/O system calls in progress at once (kernel/io.rs);
+    /// `None` = half the hardware threads, at least 1.
+    pub io_schedulers: Option<usize>,
 }
 
 impl RunConfig {
@@ -53,6 +56,7 @@ impl RunConfig {
             },
             full_traces: var("VIUA_STACK_TRACES").as_deref() == Some("full"),
             proc_schedulers: var("VIUA_PROC_SCHEDULERS").and_then(|v| scheduler_count(&v)),
+            io_schedulers: var("VIUA_IO_SCHEDULERS").and_then(|v| scheduler_count(&v)),
         }
     }
 
@@ -60,6 +64,13 @@ impl RunConfig {
     pub fn schedulers(&self) -> usize {
         self.proc_schedulers.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        })
+    }
+
+    /// The cap on concurrent I/O system calls (at least 1, RUNTIME.md §5A).
+    pub fn io_workers(&self) -> usize {
+        self.io_schedulers.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
         })
     }
 
@@ -107,6 +118,7 @@ pub fn run_executable_with(
         .worker_threads(config.schedulers())
         .thread_name("proc")
         .enable_time()
+        .enable_io()
         .build()
     {
         Ok(rt) => rt,

@@ -177,6 +177,11 @@ impl Process {
             Insn::Receive(t, timeout) => self.op_receive(t, timeout, ip),
             Insn::Join(t, p, timeout) => self.op_join(t, p, timeout, ip),
             Insn::Watchdog(callee) => self.op_watchdog(callee),
+            Insn::IoRead(q, p, n) => self.op_io_read(q, p, n),
+            Insn::IoWrite(q, p, d) => self.op_io_write(q, p, d),
+            Insn::IoClose(q, p) => self.op_io_close(q, p),
+            Insn::IoWait(t, q, timeout) => self.op_io_wait(t, q, timeout, ip),
+            Insn::IoCancel(q) => self.op_io_cancel(q),
             Insn::NotYetSupported(op) => Err(Exception::error(format!(
                 "instruction not supported by this VM yet (processes, I/O and modules come later): {op}"
             ))),

@@ -13,6 +13,7 @@ mod data;
 mod dispatch;
 mod fast;
 mod frame;
+mod io;
 mod procs;
 mod registers;
 mod unwind;
@@ -61,6 +62,11 @@ pub enum Wait {
     /// The end of another process.
     Join {
         process: Arc<ProcessHandle>,
+        deadline: Option<std::time::Instant>,
+    },
+    /// The completion of an I/O request (`io_wait`).
+    Io {
+        request: Arc<crate::kernel::io::RequestState>,
         deadline: Option<std::time::Instant>,
     },
 }

@@ -36,6 +36,12 @@ async fn until(ready: impl Future<Output = ()>, deadline: Option<Instant>) {
     }
 }
 
+async fn wait_io(wait: Wait) {
+    if let Wait::Io { request, deadline } = wait {
+        until(poll_fn(|cx| request.poll_done(cx)), deadline).await;
+    }
+}
+
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
@@ -63,6 +69,10 @@ pub(super) async fn drive(kernel: Arc<Kernel>, mut process: Box<Process>, is_mai
                 deadline,
             }) => {
                 until(poll_fn(|cx| joined.poll_finished(cx)), deadline).await;
+            }
+            StepOutcome::Waiting(wait @ Wait::Io { .. }) => {
+                // Boxed so that the task of a process parked elsewhere stays small.
+                Box::pin(wait_io(wait)).await;
             }
             StepOutcome::Returned(value) => break End::Returned(value),
             StepOutcome::Halted | StepOutcome::Finished => break End::Halted,

@@ -16,6 +16,7 @@
 
 mod driver;
 mod handle;
+pub mod io;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -44,6 +45,8 @@ pub struct Kernel {
     pid_prefix: u64,
     /// Fixed by the first event of the main process (RUNTIME.md §4.4).
     exit_code: Mutex<Option<i32>>,
+    /// The engine of the I/O instructions.
+    io: io::IoEngine,
 }
 
 impl Kernel {
@@ -56,7 +59,9 @@ impl Kernel {
         use std::hash::{BuildHasher, Hasher};
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
         h.write_u64(std::process::id().into());
+        let io = io::IoEngine::new(runtime.clone(), config.io_workers());
         Arc::new(Kernel {
+            io,
             program,
             output,
             config,
@@ -74,6 +79,10 @@ impl Kernel {
 
     pub fn output(&self) -> &Arc<Output> {
         &self.output
+    }
+
+    pub fn io(&self) -> &io::IoEngine {
+        &self.io
     }
 
     /// A fresh PID.

@@ -192,6 +192,15 @@ pub enum Insn {
     /// `join T|void P TIMEOUT`.
     Join(Option<Reg>, Reg, u32),
     Watchdog(Callee),
+    /// `io_read REQ PORT LIMIT`.
+    IoRead(Reg, Reg, Reg),
+    /// `io_write REQ PORT DATA`.
+    IoWrite(Reg, Reg, Reg),
+    /// `io_close REQ PORT`.
+    IoClose(Reg, Reg),
+    /// `io_wait T|void REQ TIMEOUT`.
+    IoWait(Option<Reg>, Reg, u32),
+    IoCancel(Reg),
     /// An instruction of a later issue (processes, I/O, `import`): raises when executed.
     NotYetSupported(viua_bytecode::Opcode),
 }

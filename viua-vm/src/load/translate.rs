@@ -495,9 +495,12 @@ impl<'m> Translator<'m> {
             O::Receive => Insn::Receive(rv(0)?, timeout(get(1)?)?),
             O::Join => Insn::Join(rv(0)?, r(1)?, timeout(get(2)?)?),
             O::Watchdog => Insn::Watchdog(self.callee(get(0)?)?),
-            op @ (O::Import | O::IoRead | O::IoWrite | O::IoClose | O::IoWait | O::IoCancel) => {
-                Insn::NotYetSupported(op)
-            }
+            O::IoRead => Insn::IoRead(r(0)?, r(1)?, r(2)?),
+            O::IoWrite => Insn::IoWrite(r(0)?, r(1)?, r(2)?),
+            O::IoClose => Insn::IoClose(r(0)?, r(1)?),
+            O::IoWait => Insn::IoWait(rv(0)?, r(1)?, timeout(get(2)?)?),
+            O::IoCancel => Insn::IoCancel(r(0)?),
+            op @ O::Import => Insn::NotYetSupported(op),
         })
     }
 }
