@@ -8,6 +8,7 @@
 //! - `cargo xtask bench vm`: time the interpreter (fib(30), a 10M loop) beside Lua 5.4.
 
 mod bench;
+mod bench_io;
 mod bench_vm;
 mod conformance;
 mod fixtures;
@@ -32,7 +33,9 @@ commands:
                                 and install them as DIR/NAME.so for VIUA_LIBRARY_PATH
   bench asm                     time `viua asm` on a generated 100 000-instruction program
   bench analyse                 time the static analyser on the same program
-  bench vm                      time `viua run` on fib(30) and a 10M loop, beside lua5.4";
+  bench vm                      time `viua run` on fib(30) and a 10M loop, beside lua5.4
+  bench io                      echo server on std::posix::network under 100 clients x 10 000
+                                requests (req/s, p50/p99), beside Erlang gen_tcp";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,6 +53,7 @@ fn main() -> Result<()> {
         "bench" if rest == ["asm"] => bench::asm(),
         "bench" if rest == ["analyse"] => bench::analyse(),
         "bench" if rest == ["vm"] => bench_vm::vm(),
+        "bench" if rest == ["io"] => bench_io::io(),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
