@@ -17,6 +17,8 @@ mod paths;
 mod std_io;
 mod std_misc;
 mod std_os;
+mod std_posix_io;
+mod std_posix_network;
 mod std_random;
 
 use std::path::Path;
@@ -45,6 +47,8 @@ pub const BUILTIN_MODULES: &[&str] = &[
     "std::random",
     "std::typesystem",
     "std::kitchensink",
+    "std::posix::io",
+    "std::posix::network",
     "Std::Io",
     "Std::Os",
     "Std::Random",
@@ -58,6 +62,8 @@ impl NativeModules for Natives {
             "std::random" | "Std::Random" => std_random::functions(),
             "std::typesystem" => std_misc::typesystem(),
             "std::kitchensink" => std_misc::kitchensink(),
+            "std::posix::io" => std_posix_io::functions(),
+            "std::posix::network" => std_posix_network::functions(),
             _ => return None,
         })
     }
@@ -188,6 +194,17 @@ pub(crate) mod testing {
         let r = (f.code)(&mut c);
         let (out, err) = output.take();
         (r, out, err)
+    }
+
+    /// The names of the functions of a built-in module.
+    pub fn functions(module: &str) -> Vec<String> {
+        use viua_vm::foreign::NativeModules;
+        crate::Natives
+            .builtin(module)
+            .expect("built-in module")
+            .into_iter()
+            .map(|f| f.name)
+            .collect()
     }
 
     pub fn find(module: &str, name: &str) -> ForeignFunction {

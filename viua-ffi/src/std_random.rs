@@ -140,6 +140,6 @@ mod tests {
         assert_eq!(names("std::io"), names("Std::Io"));
         assert_eq!(names("std::os"), names("Std::Os"));
         assert!(crate::Natives.builtin("Std::Typesystem").is_none());
-        assert!(crate::Natives.builtin("std::posix::io").is_none());
+        assert!(crate::Natives.builtin("Std::Posix::Io").is_none());
     }
 }

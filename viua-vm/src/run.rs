@@ -41,6 +41,9 @@ pub struct RunConfig {
     /// `VIUA_FFI_SCHEDULERS`: foreign calls running at once; `None` = half the hardware
     /// threads, at least 1.
     pub ffi_schedulers: Option<usize>,
+    /// `VIUA_IO_SCHEDULERS`: the most I/O system calls in progress at once (kernel/io.rs);
+    /// `None` = half the hardware threads, at least 1.
+    pub io_schedulers: Option<usize>,
 }
 
 impl RunConfig {
@@ -58,6 +61,7 @@ impl RunConfig {
             full_traces: var("VIUA_STACK_TRACES").as_deref() == Some("full"),
             proc_schedulers: var("VIUA_PROC_SCHEDULERS").and_then(|v| scheduler_count(&v)),
             ffi_schedulers: var("VIUA_FFI_SCHEDULERS").and_then(|v| scheduler_count(&v)),
+            io_schedulers: var("VIUA_IO_SCHEDULERS").and_then(|v| scheduler_count(&v)),
         }
     }
 
@@ -72,6 +76,13 @@ impl RunConfig {
     pub fn schedulers(&self) -> usize {
         self.proc_schedulers.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        })
+    }
+
+    /// The cap on concurrent I/O system calls (at least 1, RUNTIME.md §5A).
+    pub fn io_workers(&self) -> usize {
+        self.io_schedulers.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
         })
     }
 
@@ -154,6 +165,7 @@ pub fn run_embedded(
         .worker_threads(config.schedulers())
         .thread_name("proc")
         .enable_time()
+        .enable_io()
         .build()
     {
         Ok(rt) => rt,

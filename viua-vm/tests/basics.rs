@@ -157,8 +157,7 @@ fn full_traces_show_entry_and_json_goes_where_asked() {
         trace_format: viua_vm::TraceFormat::Json,
         trace_stream: viua_vm::TraceStream::Stderr,
         full_traces: false,
-        proc_schedulers: None,
-        ffi_schedulers: None,
+        ..Default::default()
     };
     let (out, err, _) = run_with(source, config, &[]);
     assert_eq!(out, "");

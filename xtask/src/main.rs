@@ -9,6 +9,7 @@
 //! - `cargo xtask bench proc [FILTER...]`: processes and messages beside Erlang's BEAM.
 
 mod bench;
+mod bench_io;
 mod bench_proc;
 mod bench_vm;
 mod conformance;
@@ -37,7 +38,9 @@ commands:
   bench vm                      time `viua run` on fib(30) and a 10M loop, beside lua5.4
   bench proc [FILTER...]        processes beside Erlang (spawn+join, ping-pong, ring,
                                 memory per parked process, scaling, idle CPU); FILTER
-                                words keep the rows whose name contains one of them";
+                                words keep the rows whose name contains one of them
+  bench io                      echo server on std::posix::network under 100 clients x 10 000
+                                requests (req/s, p50/p99), beside Erlang gen_tcp";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -55,6 +58,7 @@ fn main() -> Result<()> {
         "bench" if rest == ["asm"] => bench::asm(),
         "bench" if rest == ["analyse"] => bench::analyse(),
         "bench" if rest == ["vm"] => bench_vm::vm(),
+        "bench" if rest == ["io"] => bench_io::io(),
         "bench" if rest.first().is_some_and(|c| c == "proc") => bench_proc::proc(&rest[1..]),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");

@@ -148,6 +148,11 @@ impl Process {
             Insn::Join(t, p, timeout) => self.op_join(t, p, timeout, ip),
             Insn::Watchdog(callee) => self.op_watchdog(callee),
             Insn::Import(module) => self.op_import(module),
+            Insn::IoRead(q, p, n) => self.op_io_read(q, p, n),
+            Insn::IoWrite(q, p, d) => self.op_io_write(q, p, d),
+            Insn::IoClose(q, p) => self.op_io_close(q, p),
+            Insn::IoWait(t, q, timeout) => self.op_io_wait(t, q, timeout, ip),
+            Insn::IoCancel(q) => self.op_io_cancel(q),
             Insn::NotYetSupported(op) => Err(Exception::error(format!(
                 "instruction not supported by this VM yet (processes, I/O and modules come later): {op}"
             ))),

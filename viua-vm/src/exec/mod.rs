@@ -16,6 +16,7 @@ mod fast_calls;
 mod foreign_call;
 mod frame;
 mod import;
+mod io;
 mod procs;
 mod registers;
 mod unwind;
@@ -70,6 +71,11 @@ pub enum Wait {
     /// A foreign function to run off the process threads; the scheduler hands the outcome
     /// to [`Process::finish_foreign`] and steps the process again.
     Foreign(Box<ForeignJob>),
+    /// The completion of an I/O request (`io_wait`).
+    Io {
+        request: Arc<crate::kernel::io::RequestState>,
+        deadline: Option<std::time::Instant>,
+    },
 }
 
 /// A watchdog set with `watchdog` (ISA-CONTROL §2.31): the function and its frame.

@@ -184,7 +184,7 @@ impl Process {
     }
 
     /// Waits on the instruction at `ip`, or fails with `expired` once its deadline passed.
-    fn block(
+    pub(super) fn block(
         &mut self,
         timeout: u32,
         ip: u32,

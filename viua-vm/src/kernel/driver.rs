@@ -52,6 +52,29 @@ fn requeue() -> impl Future<Output = ()> {
     })
 }
 
+/// Foreign calls and I/O: the waits that are not on a mailbox or a joined process.
+async fn wait_rare(kernel: &Kernel, process: &mut Process, wait: Wait) {
+    match wait {
+        Wait::Foreign(job) => {
+            let done = kernel.run_foreign(job).await;
+            process.finish_foreign(*done);
+        }
+        Wait::Io { request, deadline } => {
+            until(poll_fn(|cx| request.poll_done(cx)), deadline).await;
+        }
+        Wait::Message { deadline } => {
+            let handle = std::sync::Arc::clone(process.handle());
+            until(poll_fn(|cx| handle.poll_mailbox(cx)), deadline).await;
+        }
+        Wait::Join {
+            process: joined,
+            deadline,
+        } => {
+            until(poll_fn(|cx| joined.poll_finished(cx)), deadline).await;
+        }
+    }
+}
+
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
@@ -74,17 +97,8 @@ pub(super) async fn drive(kernel: Arc<Kernel>, mut process: Box<Process>, is_mai
             StepOutcome::Waiting(Wait::Message { deadline }) => {
                 until(poll_fn(|cx| handle.poll_mailbox(cx)), deadline).await;
             }
-            StepOutcome::Waiting(Wait::Join {
-                process: joined,
-                deadline,
-            }) => {
-                until(poll_fn(|cx| joined.poll_finished(cx)), deadline).await;
-            }
-            StepOutcome::Waiting(Wait::Foreign(job)) => {
-                // Boxed: the task of a process that never calls a foreign function stays small.
-                let done = Box::pin(kernel.run_foreign(job)).await;
-                process.finish_foreign(*done);
-            }
+            // Other waits are boxed: the task of a process parked in `receive` stays small.
+            StepOutcome::Waiting(wait) => Box::pin(wait_rare(&kernel, &mut process, wait)).await,
             StepOutcome::Returned(value) => break End::Returned(value),
             StepOutcome::Halted | StepOutcome::Finished => break End::Halted,
             StepOutcome::Died(death) => {

@@ -17,6 +17,7 @@
 mod driver;
 mod foreign;
 mod handle;
+pub mod io;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -59,6 +60,8 @@ pub struct Kernel {
     pid_prefix: u64,
     /// Fixed by the first event of the main process (RUNTIME.md §4.4).
     exit_code: Mutex<Option<i32>>,
+    /// The engine of the I/O instructions.
+    io: io::IoEngine,
 }
 
 impl Kernel {
@@ -72,12 +75,14 @@ impl Kernel {
         use std::hash::{BuildHasher, Hasher};
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
         h.write_u64(std::process::id().into());
+        let io = io::IoEngine::new(runtime.clone(), config.io_workers());
         Arc::new(Kernel {
             generation: AtomicU64::new(program.generation),
             current: RwLock::new(program),
             importing: Mutex::new(()),
             linker,
             ffi: Arc::new(tokio::sync::Semaphore::new(config.ffi_workers())),
+            io,
             output,
             config,
             runtime,
@@ -116,6 +121,10 @@ impl Kernel {
 
     pub fn output(&self) -> &Arc<Output> {
         &self.output
+    }
+
+    pub fn io(&self) -> &io::IoEngine {
+        &self.io
     }
 
     /// A fresh PID.

@@ -194,6 +194,15 @@ pub enum Insn {
     Watchdog(Callee),
     /// `import MODULE` (the name is `Program::labels[n]`).
     Import(u32),
+    /// `io_read REQ PORT LIMIT`.
+    IoRead(Reg, Reg, Reg),
+    /// `io_write REQ PORT DATA`.
+    IoWrite(Reg, Reg, Reg),
+    /// `io_close REQ PORT`.
+    IoClose(Reg, Reg),
+    /// `io_wait T|void REQ TIMEOUT`.
+    IoWait(Option<Reg>, Reg, u32),
+    IoCancel(Reg),
     /// An instruction of a later issue (processes, I/O, `import`): raises when executed.
     NotYetSupported(viua_bytecode::Opcode),
 }

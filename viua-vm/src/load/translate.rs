@@ -504,9 +504,11 @@ impl<'m> Translator<'m> {
                 Operand::Module(c) => Insn::Import(self.label_id(self.name(*c)?.to_string())),
                 _ => return Err(bad("module")),
             },
-            op @ (O::IoRead | O::IoWrite | O::IoClose | O::IoWait | O::IoCancel) => {
-                Insn::NotYetSupported(op)
-            }
+            O::IoRead => Insn::IoRead(r(0)?, r(1)?, r(2)?),
+            O::IoWrite => Insn::IoWrite(r(0)?, r(1)?, r(2)?),
+            O::IoClose => Insn::IoClose(r(0)?, r(1)?),
+            O::IoWait => Insn::IoWait(rv(0)?, r(1)?, timeout(get(2)?)?),
+            O::IoCancel => Insn::IoCancel(r(0)?),
         })
     }
 }
