@@ -178,6 +178,15 @@ pub fn run(
                     }
                     ip += 1;
                 }
+                Hot::IntegerAdd(t, v, d, a) | Hot::IntegerSub(t, v, d, a) => {
+                    store!(t, Integer, i64::from(v));
+                    second_half!();
+                    if matches!(h, Hot::IntegerAdd(..)) {
+                        arith!(d, a, t, i64::wrapping_add)
+                    } else {
+                        arith!(d, a, t, i64::wrapping_sub)
+                    }
+                }
                 Hot::Add(t, a, b) => arith!(t, a, b, i64::wrapping_add),
                 Hot::Sub(t, a, b) => arith!(t, a, b, i64::wrapping_sub),
                 Hot::Mul(t, a, b) => arith!(t, a, b, i64::wrapping_mul),
@@ -301,6 +310,30 @@ pub fn run(
                     break 'run false;
                 }
                 ip += 1;
+                regs = locals!();
+            }
+            Hot::FrameCopyCall(n, t, s) | Hot::FrameMoveCall(n, t, s) => {
+                if !frame(values, &mut top, stack, n, &mut w) {
+                    break 'run false;
+                }
+                second_half!();
+                let (Some(t), Some(s)) = (at_in(w.args, t), at_in(w.locals, s)) else {
+                    break 'run false;
+                };
+                if !transfer(values, t, s, matches!(h, Hot::FrameMoveCall(..))) {
+                    break 'run false;
+                }
+                second_half!();
+                // The call the form was fused with (the general handler runs it otherwise).
+                let Some(&Hot::Call(t, f)) = hot.get(ip as usize) else {
+                    break 'run false;
+                };
+                if !call(values, &mut top, stack, t, f, (at, ip + 1), &mut w) {
+                    break 'run false;
+                }
+                at = CodeRef::Function(f);
+                hot = &program.code(at).hot;
+                ip = 0;
                 regs = locals!();
             }
             Hot::AllocateRegisters(n) => {

@@ -61,8 +61,8 @@ impl Top {
                 std::mem::forget(r.take());
             }
         }
-        while values.len() < end {
-            values.push(None);
+        if values.len() < end {
+            values.resize_with(end, || None);
         }
         self.0 = end;
     }
@@ -141,6 +141,10 @@ pub fn call(
     stack.pending = None;
     // A blank frame filled in place: a frame built whole on the machine stack and then copied
     // in would be read back in 16-byte units from narrower stores (a store-forwarding stall).
+    // Room first (rarely needed), so the push itself inlines to a few stores.
+    if stack.frames.len() == stack.frames.capacity() {
+        stack.frames.reserve(1);
+    }
     stack.frames.push(BLANK);
     if let Some(f) = stack.frames.last_mut() {
         f.function = function;

@@ -66,6 +66,15 @@ pub enum Hot {
     /// The transfer stays in the code as it is.
     FrameCopy(u16, u16, u16),
     FrameMove(u16, u16, u16),
+    /// [`Hot::FrameCopy`]/[`Hot::FrameMove`] whose transfer is followed by a [`Hot::Call`]:
+    /// all three run at one dispatch (the handler reads the call's operands from its own form,
+    /// two places on). The transfer and the call stay in the code as they are.
+    FrameCopyCall(u16, u16, u16),
+    FrameMoveCall(u16, u16, u16),
+    /// `integer T V` followed by an addition or subtraction with `T` as its right operand:
+    /// (T, V, target, left operand). The arithmetic stays in the code as it is.
+    IntegerAdd(u16, i32, u16, u16),
+    IntegerSub(u16, i32, u16, u16),
     /// `call` of a function resolved at load time; the target is [`VOID`] or a local index.
     Call(u16, u32),
     AllocateRegisters(u16),
@@ -111,11 +120,21 @@ pub fn hot_forms(code: &[Insn]) -> Box<[Hot]> {
                 (Hot::AllocateRegisters(n), Hot::MoveFromParameter(t, s)) => {
                     Hot::AllocateMove(n, t, s)
                 }
+                (Hot::Integer(t, v), Hot::Add(d, a, b)) if b == t => Hot::IntegerAdd(t, v, d, a),
+                (Hot::Integer(t, v), Hot::Sub(d, a, b)) if b == t => Hot::IntegerSub(t, v, d, a),
                 _ => return None,
             })
         }) {
             hot[i] = fused;
         }
+    }
+    // Triples: a fused frame-and-argument followed by the call.
+    for i in 0..hot.len().saturating_sub(2) {
+        hot[i] = match (hot[i], hot[i + 2]) {
+            (Hot::FrameCopy(n, t, s), Hot::Call(..)) => Hot::FrameCopyCall(n, t, s),
+            (Hot::FrameMove(n, t, s), Hot::Call(..)) => Hot::FrameMoveCall(n, t, s),
+            (other, _) => other,
+        };
     }
     hot.into_boxed_slice()
 }
@@ -215,6 +234,36 @@ mod tests {
         };
         let general = Insn::Compare(Comparison::Lt, local(3), pointer, local(2));
         assert_eq!(hot_forms(&[general, on(3)])[0], Hot::General);
+    }
+
+    #[test]
+    fn frame_argument_and_call_fuse_and_integer_fuses_with_arithmetic_on_it() {
+        let arg = |index| Reg {
+            index,
+            set: RegisterSet::Arguments,
+            access: Access::Direct,
+        };
+        let code = [
+            Insn::Integer(local(4), 1),
+            Insn::Arith(ArithOp::Sub, local(2), local(1), local(4)),
+            Insn::Frame(1),
+            Insn::Copy(arg(0), local(2)),
+            Insn::Call(Some(local(3)), Callee::Function(7)),
+            Insn::Integer(local(4), 1),
+            Insn::Arith(ArithOp::Sub, local(2), local(4), local(1)),
+            Insn::Return,
+        ];
+        let hot = hot_forms(&code);
+        assert_eq!(hot[0], Hot::IntegerSub(4, 1, 2, 1));
+        assert_eq!(hot[1], Hot::Sub(2, 1, 4));
+        assert_eq!(hot[2], Hot::FrameCopyCall(1, 0, 2));
+        assert_eq!(hot[3], Hot::CopyToArgument(0, 2));
+        assert_eq!(hot[4], Hot::Call(3, 7));
+        assert_eq!(
+            hot[5],
+            Hot::Integer(4, 1),
+            "the integer is the left operand"
+        );
     }
 
     #[test]

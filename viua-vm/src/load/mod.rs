@@ -171,7 +171,7 @@ impl Program {
         self.loaded_modules.contains(name)
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn code(&self, at: CodeRef) -> &Code {
         match at {
             CodeRef::Function(i) => &self.functions[i as usize],
