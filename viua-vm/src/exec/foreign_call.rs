@@ -99,7 +99,7 @@ impl Process {
             let done = job.run();
             if standalone {
                 let (out, _) = output.take();
-                self.output.extend_from_slice(&out);
+                self.emit(&out);
             }
             self.finish_foreign(done);
         } else {

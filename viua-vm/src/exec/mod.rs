@@ -106,6 +106,9 @@ pub struct Process {
     /// instruction).
     pub(crate) blocking: Option<Option<std::time::Instant>>,
     pub(crate) watchdog: Option<Watchdog>,
+    /// The waker of the task that runs the process (set by the scheduler): a `receive` that
+    /// finds the mailbox empty registers it itself, so a waiting process parks at once.
+    pub(crate) waker: Option<std::task::Waker>,
     /// The process was restarted as its watchdog; a second death is final.
     pub(crate) restarted: bool,
     /// Parameters, locals and pending arguments of every frame of every stack, contiguous.
@@ -118,7 +121,9 @@ pub struct Process {
     #[allow(clippy::box_collection)] // 8 bytes instead of 48 in every process
     pub(crate) statics: Option<Box<HashMap<u32, Box<[Register]>>>>,
     /// Bytes written by `print`/`echo`, flushed by `step`.
-    pub(crate) output: Vec<u8>,
+    /// Only a standalone process keeps output (boxed: 8 bytes in every process).
+    #[allow(clippy::box_collection)]
+    pub(crate) output: Option<Box<Vec<u8>>>,
     pub(crate) finished: Option<StepOutcome>,
     /// Set once a final outcome has been returned; a finished process stays finished.
     pub(crate) terminated: bool,
@@ -148,12 +153,13 @@ impl Process {
             kernel,
             blocking: None,
             watchdog: None,
+            waker: None,
             restarted: false,
             values: params,
             stacks: vec![Stack::new(first, CodeRef::Function(function))],
             globals: Box::default(),
             statics: None,
-            output: Vec::new(),
+            output: None,
             finished: None,
             terminated: false,
         }
@@ -212,6 +218,11 @@ impl Process {
         self.pid
     }
 
+    /// Gives the process the waker of the task that runs it (see [`Wait::Message`]).
+    pub fn set_waker(&mut self, waker: std::task::Waker) {
+        self.waker = Some(waker);
+    }
+
     pub fn handle(&self) -> &Arc<ProcessHandle> {
         &self.handle
     }
@@ -221,13 +232,16 @@ impl Process {
     pub(crate) fn emit(&mut self, bytes: &[u8]) {
         match &self.kernel {
             Some(k) => k.output().write(crate::output::Stream::Stdout, bytes),
-            None => self.output.extend_from_slice(bytes),
+            None => self
+                .output
+                .get_or_insert_with(Box::default)
+                .extend_from_slice(bytes),
         }
     }
 
     /// Output produced so far and not yet taken.
     pub fn take_output(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.output)
+        self.output.take().map(|b| *b).unwrap_or_default()
     }
 }
 

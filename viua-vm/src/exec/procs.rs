@@ -133,7 +133,7 @@ impl Process {
         if let Some(t) = t {
             self.slot_mut(t)?;
         }
-        match self.handle.try_receive() {
+        match self.handle.receive_or_register(self.waker.as_ref()) {
             Some(message) => {
                 self.blocking = None;
                 match t {

@@ -75,6 +75,19 @@ async fn wait_rare(kernel: &Kernel, process: &mut Process, wait: Wait) {
     }
 }
 
+/// Pending until the task is woken once (tokio polls a task again only after a wake-up).
+fn park() -> impl Future<Output = ()> {
+    let mut parked = false;
+    poll_fn(move |_| {
+        if parked {
+            std::task::Poll::Ready(())
+        } else {
+            parked = true;
+            std::task::Poll::Pending
+        }
+    })
+}
+
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
@@ -87,6 +100,7 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 
 pub(super) async fn drive(kernel: Arc<Kernel>, mut process: Box<Process>, is_main: bool) {
     let handle = Arc::clone(process.handle());
+    process.set_waker(poll_fn(|cx| std::task::Poll::Ready(cx.waker().clone())).await);
     let end = loop {
         let outcome = match catch_unwind(AssertUnwindSafe(|| process.step(BURST))) {
             Ok(outcome) => outcome,
@@ -94,9 +108,9 @@ pub(super) async fn drive(kernel: Arc<Kernel>, mut process: Box<Process>, is_mai
         };
         match outcome {
             StepOutcome::Yielded => requeue().await,
-            StepOutcome::Waiting(Wait::Message { deadline }) => {
-                until(poll_fn(|cx| handle.poll_mailbox(cx)), deadline).await;
-            }
+            // `receive` registered this task's waker with the mailbox already: sleep until
+            // any wake-up (a message, or the deadline), then step again to look.
+            StepOutcome::Waiting(Wait::Message { deadline }) => until(park(), deadline).await,
             // Other waits are boxed: the task of a process parked in `receive` stays small.
             StepOutcome::Waiting(wait) => Box::pin(wait_rare(&kernel, &mut process, wait)).await,
             StepOutcome::Returned(value) => break End::Returned(value),

@@ -127,6 +127,23 @@ impl ProcessHandle {
         lock(&self.mailbox).queue.pop_front()
     }
 
+    /// Takes the oldest message or, when there is none, registers `waker` (the owner's task)
+    /// in the same critical section, so that the next `send` wakes the owner: one lock per
+    /// `receive` that has to wait, none more in the scheduler.
+    pub fn receive_or_register(&self, waker: Option<&Waker>) -> Option<Value> {
+        let mut mailbox = lock(&self.mailbox);
+        if let Some(m) = mailbox.queue.pop_front() {
+            return Some(m);
+        }
+        if let Some(w) = waker {
+            match &mailbox.waker {
+                Some(old) if old.will_wake(w) => {}
+                _ => mailbox.waker = Some(w.clone()),
+            }
+        }
+        None
+    }
+
     /// Ready when a message is waiting (or the mailbox is closed); otherwise registers the
     /// waker so that the next `send` wakes the owner.
     pub fn poll_mailbox(&self, cx: &mut Context<'_>) -> Poll<()> {
