@@ -22,7 +22,6 @@ mod std_posix_network;
 mod std_random;
 
 use std::path::Path;
-use std::sync::Arc;
 
 use viua_vm::foreign::{
     ForeignCall, ForeignFunction, ForeignResult, NativeLoadError, NativeModules,
@@ -84,11 +83,15 @@ pub(crate) fn function(
     inline: bool,
     code: fn(&mut ForeignCall) -> ForeignResult,
 ) -> ForeignFunction {
-    ForeignFunction {
-        name: name.to_string(),
-        code: Arc::new(code),
-        inline,
-    }
+    ForeignFunction::sync(name, inline, code)
+}
+
+/// A built-in function with asynchronous code.
+pub(crate) fn async_function(
+    name: &str,
+    code: fn(&mut ForeignCall) -> viua_vm::foreign::ForeignFuture,
+) -> ForeignFunction {
+    ForeignFunction::asynchronous(name, code)
 }
 
 #[cfg(test)]
@@ -191,7 +194,7 @@ pub(crate) mod testing {
             pid,
             output: Arc::clone(&output),
         };
-        let r = (f.code)(&mut c);
+        let r = f.call_blocking(&mut c);
         let (out, err) = output.take();
         (r, out, err)
     }

@@ -72,16 +72,16 @@ pub fn load(name: &str, path: &Path) -> Result<Vec<ForeignFunction>, NativeLoadE
         let code = f.code;
         let library = Arc::clone(&library);
         let called = Arc::clone(&fname);
-        functions.push(ForeignFunction {
-            name: fname.to_string(),
-            inline: f.flags & abi::FUNCTION_NONBLOCKING != 0,
-            code: Arc::new(move |call| {
+        functions.push(ForeignFunction::sync(
+            fname.to_string(),
+            f.flags & abi::FUNCTION_NONBLOCKING != 0,
+            move |call| {
                 let _loaded = &library;
                 // SAFETY: `code` comes from a table that passed the version check, and the
                 // closure keeps `library` loaded.
                 unsafe { crate::host::invoke(&called, code, call) }
-            }),
-        });
+            },
+        ));
     }
     Ok(functions)
 }

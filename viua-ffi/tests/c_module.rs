@@ -43,7 +43,7 @@ fn call(f: &ForeignFunction, args: Vec<Option<Value>>) -> (ForeignResult, Vec<u8
         pid: 1,
         output: Arc::clone(&output),
     };
-    let r = (f.code)(&mut c);
+    let r = f.call_blocking(&mut c);
     (r, output.take().0)
 }
 

@@ -50,7 +50,7 @@ fn call(f: &ForeignFunction, args: Vec<Option<Value>>) -> Outcome {
         pid: 1,
         output: Arc::clone(&output),
     };
-    let result = (f.code)(&mut c);
+    let result = f.call_blocking(&mut c);
     let (stdout, stderr) = output.take();
     Outcome {
         result,

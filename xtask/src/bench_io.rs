@@ -3,10 +3,11 @@
 //! client threads, each sending 10 000 requests of 32 bytes over its own connection and
 //! waiting for the echo. Prints requests per second and p50/p99 latency. Where `escript` is
 //! on the PATH (`apt-get install -y erlang-base`) the same server written with `gen_tcp`
-//! (`xtask/bench-io/echo.erl`) runs side by side.
-//!
-//! The Viua server needs `import` of native modules in the VM; without it the server dies
-//! at start-up and the bench reports that.
+//! (`xtask/bench-io/echo.erl`) runs side by side, and the ratio is checked against the
+//! targets: throughput ≥ 1.0× Erlang's, p99 ≤ Erlang's. The machine and its load average
+//! are printed (the clients share the CPUs with the server: on a small, busy machine the
+//! figures are noisy). Then the foreign-call cost ([`crate::bench_calls`]).
+//! `VIUA_BENCH_IO_REQUESTS` overrides the requests per client (for a quick run).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -42,13 +43,18 @@ pub fn io() -> Result<()> {
             String::from_utf8_lossy(&assembled.stderr)
         );
     }
+    println!("{}", crate::bench_proc::machine());
+    println!(
+        "{CLIENTS} clients x {} requests of {SIZE} bytes",
+        requests()
+    );
     println!(
         "{:<8} {:>12} {:>10} {:>10}",
         "server", "req/s", "p50 (µs)", "p99 (µs)"
     );
     let mut server = Command::new(&viua);
     server.args(["run", "echo.bc"]).current_dir(&dir);
-    report("viua", bench(server, port))?;
+    let ours = report("viua", bench(server, port));
     if Command::new("escript").arg("-h").output().is_ok() {
         std::fs::write(dir.join("echo.erl"), include_str!("../bench-io/echo.erl"))?;
         let port = free_port()?;
@@ -56,24 +62,54 @@ pub fn io() -> Result<()> {
         server
             .args(["echo.erl", &port.to_string()])
             .current_dir(&dir);
-        report("erlang", bench(server, port))?;
+        let erlang = report("erlang", bench(server, port));
+        if let (Some(o), Some(e)) = (ours, erlang) {
+            let ratio = o.per_second / e.per_second;
+            let verdict = |ok: bool| if ok { "ok" } else { "MISSED" };
+            println!(
+                "ratio    {ratio:>11.2}x {:>10} {:>10}   throughput ≥ 1.0x Erlang: {}; p99 ≤ Erlang's: {}",
+                format!("{:.2}x", o.p50.as_secs_f64() / e.p50.as_secs_f64().max(1e-9)),
+                format!("{:.2}x", o.p99.as_secs_f64() / e.p99.as_secs_f64().max(1e-9)),
+                verdict(ratio >= 1.0),
+                verdict(o.p99 <= e.p99),
+            );
+        }
     } else {
         println!("escript is not on the PATH: no Erlang gen_tcp server to compare with");
     }
-    Ok(())
+    println!("load average at the end: {}", load_average());
+    crate::bench_calls::calls(&viua)
 }
 
-fn report(name: &str, stats: Result<Stats>) -> Result<()> {
+fn requests() -> usize {
+    std::env::var("VIUA_BENCH_IO_REQUESTS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(REQUESTS)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".to_string())
+}
+
+fn report(name: &str, stats: Result<Stats>) -> Option<Stats> {
     match stats {
-        Ok(s) => println!(
-            "{name:<8} {:>12.0} {:>10} {:>10}",
-            s.per_second,
-            s.p50.as_micros(),
-            s.p99.as_micros()
-        ),
-        Err(e) => println!("{name:<8} failed: {e:#}"),
+        Ok(s) => {
+            println!(
+                "{name:<8} {:>12.0} {:>10} {:>10}",
+                s.per_second,
+                s.p50.as_micros(),
+                s.p99.as_micros()
+            );
+            Some(s)
+        }
+        Err(e) => {
+            println!("{name:<8} failed: {e:#}");
+            None
+        }
     }
-    Ok(())
 }
 
 fn free_port() -> Result<u16> {
@@ -114,7 +150,7 @@ fn load(port: u16) -> Result<Stats> {
     let clients: Vec<_> = (0..CLIENTS)
         .map(|i| std::thread::spawn(move || client(port, i)))
         .collect();
-    let mut latencies = Vec::with_capacity(CLIENTS * REQUESTS);
+    let mut latencies = Vec::with_capacity(CLIENTS * requests());
     for c in clients {
         let mut l = c
             .join()
@@ -137,8 +173,9 @@ fn client(port: u16, index: usize) -> Result<Vec<Duration>> {
     s.set_read_timeout(Some(Duration::from_secs(10)))?;
     let request = [b'a' + (index % 26) as u8; SIZE];
     let mut reply = [0u8; SIZE];
-    let mut latencies = Vec::with_capacity(REQUESTS);
-    for _ in 0..REQUESTS {
+    let requests = requests();
+    let mut latencies = Vec::with_capacity(requests);
+    for _ in 0..requests {
         let t = Instant::now();
         s.write_all(&request)?;
         s.read_exact(&mut reply)?;

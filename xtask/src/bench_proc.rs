@@ -155,7 +155,7 @@ pub fn proc(filters: &[String]) -> Result<()> {
 }
 
 /// `nproc`, the CPU model and the load average (other work skews the figures) for the header.
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()

@@ -32,8 +32,16 @@ pub fn command(rest: &[String]) -> Result<()> {
 
 /// Builds the fixtures and copies them into `dir`; returns the installed files.
 pub fn install(dir: &Path) -> Result<Vec<PathBuf>> {
+    install_built(dir, false)
+}
+
+/// [`install`], optionally of a release build (for benchmarks).
+pub fn install_built(dir: &Path, release: bool) -> Result<Vec<PathBuf>> {
     let mut command = crate::cargo();
     command.args(["build", "--message-format=json-render-diagnostics"]);
+    if release {
+        command.arg("--release");
+    }
     for (package, _) in FIXTURES {
         command.args(["--package", package]);
     }

@@ -9,6 +9,7 @@
 //! - `cargo xtask bench proc [FILTER...]`: processes and messages beside Erlang's BEAM.
 
 mod bench;
+mod bench_calls;
 mod bench_io;
 mod bench_proc;
 mod bench_vm;

@@ -1,18 +1,21 @@
 //! Calls of foreign functions (ISA-CONTROL §2.7 step 3, RUNTIME.md §6.2, §8).
 //!
 //! `call` of a name that resolves to a foreign function takes the pending frame's arguments
-//! into a [`ForeignCall`]. A function marked `inline` (known never to block) runs at once on
-//! the process's thread; any other parks the process with [`Wait::Foreign`]: the kernel runs
-//! it on tokio's blocking pool (at most `VIUA_FFI_SCHEDULERS` at once) and hands the outcome
-//! back through [`Process::finish_foreign`]. The call's frame is never pushed, so it never
+//! into a [`ForeignCall`]. A synchronous function marked `inline` (known never to block) runs
+//! at once on the process's thread; any other parks the process with [`Wait::Foreign`]: the
+//! kernel runs synchronous code on tokio's blocking pool (at most `VIUA_FFI_SCHEDULERS` at
+//! once) and awaits asynchronous code in the process's own task ([`ForeignJob::run_async`]),
+//! then hands the outcome back through [`Process::finish_foreign`]. The call's frame is never pushed, so it never
 //! appears in stack traces.
 
+use std::future::poll_fn;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
+use std::task::Poll;
 
 use super::{Process, StepOutcome, Wait};
 use crate::exception::{Exception, Fault, ThrowPoint};
-use crate::foreign::{ForeignCall, ForeignFunction, ForeignResult};
+use crate::foreign::{ForeignCall, ForeignCode, ForeignFunction, ForeignResult};
 use crate::load::Reg;
 use crate::output::Output;
 
@@ -42,15 +45,47 @@ pub struct ForeignDone {
 }
 
 impl ForeignJob {
-    /// Runs the function here and now, turning a panic into an outcome.
+    /// Runs the function here and now (asynchronous code on a private runtime: for
+    /// processes run without a kernel), turning a panic into an outcome.
     pub fn run(self) -> ForeignDone {
         let ForeignJob {
             function,
             mut call,
             target,
         } = self;
-        let outcome = catch_unwind(AssertUnwindSafe(|| (function.code)(&mut call)))
+        let outcome = catch_unwind(AssertUnwindSafe(|| function.call_blocking(&mut call)))
             .map_err(|payload| panic_message(&*payload));
+        ForeignDone {
+            name: call.name,
+            target,
+            outcome,
+        }
+    }
+
+    /// Runs asynchronous code in the calling task: its synchronous part at once, then its
+    /// future, polled here (no thread waits for it); a panic in either becomes the outcome.
+    /// Synchronous code runs as [`ForeignJob::run`] does.
+    pub async fn run_async(self) -> ForeignDone {
+        let code = match &self.function.code {
+            ForeignCode::Async(code) => Arc::clone(code),
+            ForeignCode::Sync(_) => return self.run(),
+        };
+        let ForeignJob {
+            mut call, target, ..
+        } = self;
+        let outcome = match catch_unwind(AssertUnwindSafe(|| code(&mut call))) {
+            Ok(mut future) => {
+                poll_fn(
+                    |cx| match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+                        Ok(Poll::Ready(r)) => Poll::Ready(Ok(r)),
+                        Ok(Poll::Pending) => Poll::Pending,
+                        Err(payload) => Poll::Ready(Err(panic_message(&*payload))),
+                    },
+                )
+                .await
+            }
+            Err(payload) => Err(panic_message(&*payload)),
+        };
         ForeignDone {
             name: call.name,
             target,
@@ -95,7 +130,7 @@ impl Process {
             function,
             target,
         };
-        if job.function.inline || standalone {
+        if (job.function.inline && !job.function.is_async()) || standalone {
             let done = job.run();
             if standalone {
                 let (out, _) = output.take();

@@ -48,6 +48,9 @@ const MAX_READ: usize = 16 << 20;
 pub struct IoFd {
     number: RawFd,
     fd: Mutex<Option<OwnedFd>>,
+    /// A non-blocking duplicate registered with the runtime's reactor, made on first use by
+    /// asynchronous code ([`IoFd::reactor`]) and dropped when the descriptor is taken.
+    reactor: Mutex<Option<Arc<AsyncFd<OwnedFd>>>>,
 }
 
 impl IoFd {
@@ -55,7 +58,40 @@ impl IoFd {
         IoFd {
             number: fd.as_raw_fd(),
             fd: Mutex::new(Some(fd)),
+            reactor: Mutex::new(None),
         }
+    }
+
+    /// The descriptor registered with the current runtime's reactor (for reading and
+    /// writing), for asynchronous foreign code: a duplicate, made once and kept while the
+    /// descriptor is open, so waiting on it costs no `dup`/`epoll_ctl` per operation. It
+    /// puts the open file description into non-blocking mode (the I/O instructions cope:
+    /// they wait for readiness first). `EBADF` once closed; the reactor's error (e.g. `EPERM`
+    /// for a regular file) if it refuses the descriptor; an error outside a runtime.
+    #[allow(unsafe_code)]
+    pub fn reactor(&self) -> std::io::Result<Arc<AsyncFd<OwnedFd>>> {
+        let fd = self.fd.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(fd) = &*fd else {
+            return Err(std::io::Error::from_raw_os_error(EBADF));
+        };
+        let mut reactor = self.reactor.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = &*reactor {
+            return Ok(Arc::clone(r));
+        }
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(std::io::Error::other("not inside a runtime"));
+        }
+        let dup = set_nonblocking(fd.try_clone()?)?;
+        // SAFETY: `dup` owns a valid open descriptor made for this registration; nothing
+        // else closes or replaces it while the `AsyncFd` holds it (it is dropped, and so
+        // deregistered, before it closes).
+        let registered = unsafe {
+            AsyncFd::register_with_interest(dup, Interest::READABLE | Interest::WRITABLE)
+        }
+        .map_err(|refused| refused.into_parts().1)?;
+        let registered = Arc::new(registered);
+        *reactor = Some(Arc::clone(&registered));
+        Ok(registered)
     }
 
     /// The descriptor number (also after it was closed).
@@ -80,8 +116,16 @@ impl IoFd {
     }
 
     /// Takes the descriptor out (the value is then marked closed); `None` if it was closed.
+    /// The reactor's duplicate goes too (an operation in progress keeps it until it ends).
     pub fn take(&self) -> Option<OwnedFd> {
-        self.fd.lock().unwrap_or_else(|e| e.into_inner()).take()
+        let mut fd = self.fd.lock().unwrap_or_else(|e| e.into_inner());
+        drop(
+            self.reactor
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take(),
+        );
+        fd.take()
     }
 
     pub fn is_open(&self) -> bool {
@@ -323,6 +367,14 @@ impl IoEngine {
         drop(self.runtime.spawn(run(state, fd, op, permits)));
         request
     }
+}
+
+/// Sets `O_NONBLOCK` on the open file description of `fd` (`ioctl(FIONBIO)`, which works
+/// on any descriptor; `TcpStream` is only the vehicle).
+fn set_nonblocking(fd: OwnedFd) -> std::io::Result<OwnedFd> {
+    let vehicle = std::net::TcpStream::from(fd);
+    vehicle.set_nonblocking(true)?;
+    Ok(OwnedFd::from(vehicle))
 }
 
 /// Duplicates a descriptor the program names by number (an Integer port); `EBADF` (or
