@@ -161,18 +161,7 @@ impl Process {
 
     /// The first frame of a process: `function` with `params_len` parameters.
     pub(crate) fn first_frame(function: u32, params_len: u32) -> Frame {
-        Frame {
-            function,
-            params_base: 0,
-            params_len,
-            locals_base: params_len,
-            locals_len: 0,
-            has_locals: false,
-            closure: None,
-            return_to: (CodeRef::Function(function), 0),
-            return_target: None,
-            deferred: Vec::new(),
-        }
+        Frame::new(function, 0, params_len, (CodeRef::Function(function), 0))
     }
 
     /// The main process: `__entry` with 2 local registers, register 1 holding the argument
