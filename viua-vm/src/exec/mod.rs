@@ -229,4 +229,14 @@ mod tests {
         fn is_send<T: Send>() {}
         is_send::<Process>();
     }
+
+    #[test]
+    fn a_frame_is_a_small_record() {
+        // What a plain call pushes: the closure and deferred calls live behind one pointer.
+        assert!(
+            std::mem::size_of::<Frame>() <= 48,
+            "{}",
+            std::mem::size_of::<Frame>()
+        );
+    }
 }
