@@ -91,7 +91,7 @@ impl Report {
         match frames.last() {
             None => details.push("no stack trace available".to_string()),
             Some(f) => {
-                if f.closure.is_some() {
+                if f.closure().is_some() {
                     details.push("  this frame did not own its registers".to_string());
                 } else if !f.has_locals || f.locals_len == 0 {
                     details.push("  no registers were allocated for this frame".to_string());

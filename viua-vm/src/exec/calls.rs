@@ -98,7 +98,7 @@ impl Process {
     /// Pops the top frame of the active stack, destroying its registers and try frames.
     pub(super) fn pop_frame(&mut self) -> Option<Frame> {
         let frame = self.stacks.last_mut()?.frames.pop()?;
-        if let Some(closure) = &frame.closure {
+        if let Some(closure) = frame.closure() {
             self.give_back(closure, frame.locals_base, frame.locals_len);
         }
         self.values.truncate(frame.params_base as usize);
@@ -131,7 +131,7 @@ impl Process {
 
     pub(super) fn op_allocate_registers(&mut self, n: u16) -> Result<(), Fault> {
         let frame = self.frame_mut()?;
-        let (base, len, closure) = (frame.locals_base, frame.locals_len, frame.closure.take());
+        let (base, len, closure) = (frame.locals_base, frame.locals_len, frame.take_closure());
         frame.locals_len = u32::from(n);
         frame.has_locals = true;
         if let Some(closure) = closure {
@@ -171,23 +171,13 @@ impl Process {
         let return_to = (stack.code, stack.ip);
         stack.code = CodeRef::Function(function);
         stack.ip = 0;
-        let mut frame = Frame {
-            function,
-            params_base: base,
-            params_len: len,
-            locals_base: base + len,
-            locals_len: 0,
-            has_locals: false,
-            closure: None,
-            return_to,
-            return_target: target,
-            deferred: Vec::new(),
-        };
+        let mut frame = Frame::new(function, base, len, return_to);
+        frame.return_target = target;
         self.values.truncate((base + len) as usize);
         if let Some(closure) = closure {
             frame.locals_len = self.borrow_closure(&closure);
             frame.has_locals = true;
-            frame.closure = Some(closure);
+            frame.set_closure(closure);
         }
         self.stack_mut()?.frames.push(frame);
         Ok(())
@@ -219,7 +209,7 @@ impl Process {
 
     /// Runs the next deferred call of the returning frame, or completes the return.
     pub(super) fn finish_return(&mut self, value: Option<Value>) -> Result<(), Fault> {
-        if let Some(d) = self.frame_mut()?.deferred.pop() {
+        if let Some(d) = self.frame_mut()?.pop_deferred() {
             self.stack_mut()?.cont = Some(Continuation::Return { value });
             self.start_deferred(d);
             return Ok(());
@@ -246,22 +236,11 @@ impl Process {
         let base = self.values.len() as u32;
         let len = d.args.len() as u32;
         self.values.extend(d.args);
-        let mut frame = Frame {
-            function: d.function,
-            params_base: base,
-            params_len: len,
-            locals_base: base + len,
-            locals_len: 0,
-            has_locals: false,
-            closure: None,
-            return_to: (CodeRef::Function(d.function), 0),
-            return_target: None,
-            deferred: Vec::new(),
-        };
+        let mut frame = Frame::new(d.function, base, len, (CodeRef::Function(d.function), 0));
         if let Some(closure) = d.closure {
             frame.locals_len = self.borrow_closure(&closure);
             frame.has_locals = true;
-            frame.closure = Some(closure);
+            frame.set_closure(closure);
         }
         self.stacks
             .push(Stack::new(frame, CodeRef::Function(d.function)));
@@ -308,7 +287,7 @@ impl Process {
         function: u32,
         closure: Option<ClosureRegisters>,
     ) -> Result<(), Fault> {
-        if let Some(d) = self.frame_mut()?.deferred.pop() {
+        if let Some(d) = self.frame_mut()?.pop_deferred() {
             self.stack_mut()?.cont = Some(Continuation::Tailcall { function, closure });
             self.start_deferred(d);
             return Ok(());
@@ -321,7 +300,7 @@ impl Process {
             frame.locals_base,
             frame.locals_len,
         );
-        if let Some(old) = frame.closure.take() {
+        if let Some(old) = frame.take_closure() {
             self.give_back(&old, lbase, llen);
         }
         if qbase != lbase + llen {
@@ -342,7 +321,7 @@ impl Process {
             let frame = self.frame_mut()?;
             frame.locals_len = len;
             frame.has_locals = true;
-            frame.closure = Some(closure);
+            frame.set_closure(closure);
         }
         let stack = self.stack_mut()?;
         stack.try_frames.retain(|t| t.frame + 1 < depth);
@@ -365,7 +344,7 @@ impl Process {
             };
         let (base, _) = self.stack_mut()?.pending.take().ok_or_else(no_frame)?;
         let args = self.values.split_off(base as usize);
-        self.frame_mut()?.deferred.push(Deferred {
+        self.frame_mut()?.push_deferred(Deferred {
             function,
             closure,
             args,

@@ -77,7 +77,7 @@ pub fn run(
     let mut w = Window::of(stack);
     let mut hot: &[Hot] = &program.code(at).hot;
     let mut left = *budget;
-    let mut top = Top(values.len());
+    let mut top = Top::new(values);
     let Some(mut regs) = values.get_mut(w.locals.0..w.locals.0 + w.locals.1) else {
         return false;
     };
@@ -242,13 +242,13 @@ pub fn run(
                     ip = t;
                 }
                 Hot::MoveLocal(t, s) => {
-                    if !transfer(regs, t as usize, s as usize, true) {
+                    if !transfer(regs, t as usize, s as usize, true, &mut top, w.locals.0) {
                         break 'run false;
                     }
                     ip += 1;
                 }
                 Hot::CopyLocal(t, s) => {
-                    if !transfer(regs, t as usize, s as usize, false) {
+                    if !transfer(regs, t as usize, s as usize, false, &mut top, w.locals.0) {
                         break 'run false;
                     }
                     ip += 1;
@@ -263,7 +263,14 @@ pub fn run(
                 let (Some(t), Some(s)) = (at_in(w.args, t), at_in(w.locals, s)) else {
                     break 'run false;
                 };
-                if !transfer(values, t, s, matches!(h, Hot::MoveToArgument(..))) {
+                if !transfer(
+                    values,
+                    t,
+                    s,
+                    matches!(h, Hot::MoveToArgument(..)),
+                    &mut top,
+                    0,
+                ) {
                     break 'run false;
                 }
                 ip += 1;
@@ -273,7 +280,14 @@ pub fn run(
                 let (Some(t), Some(s)) = (at_in(w.locals, t), at_in(w.params, s)) else {
                     break 'run false;
                 };
-                if !transfer(values, t, s, matches!(h, Hot::MoveFromParameter(..))) {
+                if !transfer(
+                    values,
+                    t,
+                    s,
+                    matches!(h, Hot::MoveFromParameter(..)),
+                    &mut top,
+                    0,
+                ) {
                     break 'run false;
                 }
                 ip += 1;
@@ -283,7 +297,7 @@ pub fn run(
                 let (Some(t), Some(s)) = (w.slot(ts, ti), w.slot(ss, si)) else {
                     break 'run false;
                 };
-                if !transfer(values, t, s, matches!(h, Hot::Move(..))) {
+                if !transfer(values, t, s, matches!(h, Hot::Move(..)), &mut top, 0) {
                     break 'run false;
                 }
                 ip += 1;
@@ -306,7 +320,7 @@ pub fn run(
                 let (Some(t), Some(s)) = (at_in(w.args, t), at_in(w.locals, s)) else {
                     break 'run false;
                 };
-                if !transfer(values, t, s, matches!(h, Hot::FrameMove(..))) {
+                if !transfer(values, t, s, matches!(h, Hot::FrameMove(..)), &mut top, 0) {
                     break 'run false;
                 }
                 ip += 1;
@@ -320,7 +334,14 @@ pub fn run(
                 let (Some(t), Some(s)) = (at_in(w.args, t), at_in(w.locals, s)) else {
                     break 'run false;
                 };
-                if !transfer(values, t, s, matches!(h, Hot::FrameMoveCall(..))) {
+                if !transfer(
+                    values,
+                    t,
+                    s,
+                    matches!(h, Hot::FrameMoveCall(..)),
+                    &mut top,
+                    0,
+                ) {
                     break 'run false;
                 }
                 second_half!();
@@ -351,7 +372,14 @@ pub fn run(
                 let (Some(t), Some(s)) = (at_in(w.locals, t), at_in(w.params, s)) else {
                     break 'run false;
                 };
-                if !transfer(values, t, s, matches!(h, Hot::AllocateMove(..))) {
+                if !transfer(
+                    values,
+                    t,
+                    s,
+                    matches!(h, Hot::AllocateMove(..)),
+                    &mut top,
+                    0,
+                ) {
                     break 'run false;
                 }
                 ip += 1;
@@ -410,9 +438,18 @@ pub(super) fn put(slot: &mut Register, v: Register) {
 }
 
 /// `move` (any value) or `copy` (of an Integer) between registers `t` and `s` of `regs`, the
-/// target not a reference cell.
+/// target not a reference cell. `false` declines; after a `move` of another value into `ti`
+/// the register is recorded with [`Top::dirty`] (`base` is the value-stack index of
+/// `regs[0]`).
 #[inline(always)]
-fn transfer(regs: &mut [Register], ti: usize, si: usize, is_move: bool) -> bool {
+fn transfer(
+    regs: &mut [Register],
+    ti: usize,
+    si: usize,
+    is_move: bool,
+    top: &mut Top,
+    base: usize,
+) -> bool {
     if si >= regs.len() || matches!(regs.get(ti), Some(Some(Value::Reference(_))) | None) {
         return false;
     }
@@ -440,5 +477,6 @@ fn transfer(regs: &mut [Register], ti: usize, si: usize, is_move: bool) -> bool 
     // value, now in the source register, is destroyed by the store of `None`.
     regs.swap(ti, si);
     put(&mut regs[si], None);
+    top.dirty(base + ti);
     true
 }

@@ -13,48 +13,72 @@ use super::MAX_STACK_DEPTH;
 use crate::load::{CodeRef, Reg, VOID};
 use crate::value::{Register, Value};
 
-/// The frame [`call`] pushes before filling in its fields.
-const BLANK: Frame = Frame {
-    function: 0,
-    params_base: 0,
-    params_len: 0,
-    locals_base: 0,
-    locals_len: 0,
-    has_locals: false,
-    closure: None,
-    return_to: (CodeRef::Function(0), 0),
-    return_target: None,
-    deferred: Vec::new(),
-};
-
 /// The value stack in the hot loop: `values[..top]` are the live registers; above `top` the
 /// registers are dead and hold only nothing or scalars (Integer, Float, Boolean: they own
 /// nothing), so they can be reused or dropped without destroying anything. Returning and
 /// allocating then destroy in line, and growing reuses the vector's slots; [`Top::sync`]
 /// truncates the vector to `top` when the hot loop ends, so outside it `values.len()` is the
 /// top as ever.
-pub struct Top(pub usize);
+///
+/// `clean` (≤ `top`) is a watermark: the live registers from `clean` on hold only scalars
+/// too, so lowering the top to at least `clean` destroys nothing and skips the scan. It starts
+/// at the top (the hot loop knows nothing of what lies below), new registers are empty, the
+/// hot forms store scalars, and the two places that put another value into a register (a
+/// `move` of one, the value a `return` hands back) lower it to that register.
+pub struct Top {
+    pub top: usize,
+    pub clean: usize,
+}
 
 impl Top {
+    /// The top of a value stack the hot loop starts on.
+    #[inline(always)]
+    pub fn new(values: &[Register]) -> Top {
+        Top {
+            top: values.len(),
+            clean: values.len(),
+        }
+    }
+
+    /// Records that register `at` (a live one) may now hold a value that owns something.
+    #[inline(always)]
+    pub fn dirty(&mut self, at: usize) {
+        self.clean = self.clean.min(at);
+    }
+
     /// Destroys the live registers from `from` on and lowers the top to `from`.
     #[inline(always)]
     fn lower(&mut self, values: &mut [Register], from: usize) {
-        if let Some(dead) = values.get_mut(from..self.0) {
+        if from > self.top {
+            return;
+        }
+        if from < self.clean {
+            self.lower_scan(values, from);
+        }
+        self.top = from;
+    }
+
+    /// [`Top::lower`] below the watermark: destroys what the registers from `from` up to it
+    /// own.
+    #[cold]
+    #[inline(never)]
+    fn lower_scan(&mut self, values: &mut [Register], from: usize) {
+        if let Some(dead) = values.get_mut(from..self.clean) {
             for r in dead {
                 if !is_scalar(r) {
                     *r = None;
                 }
             }
-            self.0 = from;
         }
+        self.clean = from;
     }
 
     /// Makes `n` empty registers on top.
     #[inline(always)]
     fn raise(&mut self, values: &mut Vec<Register>, n: u16) {
-        let end = self.0 + n as usize;
+        let end = self.top + n as usize;
         let reuse = end.min(values.len());
-        if let Some(reused) = values.get_mut(self.0..reuse) {
+        if let Some(reused) = values.get_mut(self.top..reuse) {
             for r in reused {
                 // Dead registers hold nothing or scalars, which own nothing: forgetting the
                 // old content leaks nothing (and saves checking what it is).
@@ -64,14 +88,14 @@ impl Top {
         if values.len() < end {
             values.resize_with(end, || None);
         }
-        self.0 = end;
+        self.top = end;
     }
 
     /// Ends the hot loop's use of the value stack: `values.len()` becomes the top again.
     #[inline(always)]
     pub fn sync(&self, values: &mut Vec<Register>) {
-        if values.len() > self.0 {
-            values.truncate(self.0);
+        if values.len() > self.top {
+            values.truncate(self.top);
         }
     }
 }
@@ -88,7 +112,7 @@ pub fn frame(
     if stack.pending.is_some() {
         return false;
     }
-    let base = top.0;
+    let base = top.top;
     stack.pending = Some((base as u32, u32::from(n)));
     top.raise(values, n);
     w.args = (base, n as usize);
@@ -110,7 +134,7 @@ pub fn allocate(
     let Some(frame) = stack.frames.last_mut() else {
         return false;
     };
-    if frame.closure.is_some() {
+    if frame.extras.is_some() {
         return false;
     }
     frame.locals_len = u32::from(n);
@@ -139,27 +163,19 @@ pub fn call(
         return false;
     }
     stack.pending = None;
-    // A blank frame filled in place: a frame built whole on the machine stack and then copied
-    // in would be read back in 16-byte units from narrower stores (a store-forwarding stall).
     // Room first (rarely needed), so the push itself inlines to a few stores.
     if stack.frames.len() == stack.frames.capacity() {
         stack.frames.reserve(1);
     }
-    stack.frames.push(BLANK);
-    if let Some(f) = stack.frames.last_mut() {
-        f.function = function;
-        f.params_base = base;
-        f.params_len = len;
-        f.locals_base = base + len;
-        f.return_to = return_to;
-        if target != VOID {
-            f.return_target = Some(Reg {
-                index: target,
-                set: RegisterSet::Local,
-                access: Access::Direct,
-            });
-        }
+    let mut f = Frame::new(function, base, len, return_to);
+    if target != VOID {
+        f.return_target = Some(Reg {
+            index: target,
+            set: RegisterSet::Local,
+            access: Access::Direct,
+        });
     }
+    stack.frames.push(f);
     top.lower(values, (base + len) as usize);
     *w = Window {
         locals: ((base + len) as usize, 0),
@@ -184,7 +200,7 @@ pub fn ret(
     }
     let frame = &stack.frames[depth - 1];
     let caller = &stack.frames[depth - 2];
-    if !frame.deferred.is_empty() || frame.closure.is_some() {
+    if frame.extras.is_some() {
         return None;
     }
     let slot = match frame.return_target {
@@ -212,13 +228,9 @@ pub fn ret(
         _ => values[source].take(),
     });
     let (params_base, return_to) = (frame.params_base, frame.return_to);
-    if frame.deferred.capacity() == 0 {
-        // Nothing to destroy: no closure (checked above) and a deferred list that never
-        // allocated; forgetting the frame leaks nothing and saves the out-of-line drop.
-        std::mem::forget(stack.frames.pop());
-    } else {
-        stack.frames.pop();
-    }
+    // Nothing to destroy (no extras, checked above): forgetting the frame leaks nothing and
+    // saves the out-of-line drop.
+    std::mem::forget(stack.frames.pop());
     top.lower(values, params_base as usize);
     if stack.pending.is_some_and(|(base, _)| base >= params_base) {
         stack.pending = None;
@@ -227,7 +239,11 @@ pub fn ret(
         stack.try_frames.retain(|t| t.frame < depth - 1);
     }
     if let (Some((_, target)), Some(v)) = (slot, value) {
-        put(&mut values[target], Some(v));
+        let v = Some(v);
+        if !is_scalar(&v) {
+            top.dirty(target);
+        }
+        put(&mut values[target], v);
     }
     *w = Window::of(stack);
     Some(return_to)

@@ -23,13 +23,70 @@ pub struct Frame {
     pub locals_len: u32,
     /// Whether `allocate_registers` (or a closure) gave the frame a local set.
     pub has_locals: bool,
+    pub return_to: (CodeRef, u32),
+    pub return_target: Option<Reg>,
+    /// What few frames have (a closure set, deferred calls), kept out of line so a plain
+    /// call pushes a small record and a plain return has nothing to destroy.
+    pub extras: Option<Box<FrameExtras>>,
+}
+
+/// The rarely used parts of a [`Frame`].
+#[derive(Debug, Default)]
+pub struct FrameExtras {
     /// The closure whose register set the locals were taken from; given back when the frame
     /// ends or allocates its own set.
     pub closure: Option<ClosureRegisters>,
-    pub return_to: (CodeRef, u32),
-    pub return_target: Option<Reg>,
     /// Registered deferred calls, run last-first.
     pub deferred: Vec<Deferred>,
+}
+
+impl Frame {
+    /// A frame of `function` with parameters at (`params_base`, `params_len`), no locals yet.
+    pub fn new(
+        function: u32,
+        params_base: u32,
+        params_len: u32,
+        return_to: (CodeRef, u32),
+    ) -> Frame {
+        Frame {
+            function,
+            params_base,
+            params_len,
+            locals_base: params_base + params_len,
+            locals_len: 0,
+            has_locals: false,
+            return_to,
+            return_target: None,
+            extras: None,
+        }
+    }
+
+    /// The closure whose register set the frame's locals are.
+    pub fn closure(&self) -> Option<&ClosureRegisters> {
+        self.extras.as_ref().and_then(|e| e.closure.as_ref())
+    }
+
+    /// Takes the closure out of the frame (its locals are then its own).
+    pub fn take_closure(&mut self) -> Option<ClosureRegisters> {
+        self.extras.as_mut().and_then(|e| e.closure.take())
+    }
+
+    pub fn set_closure(&mut self, closure: ClosureRegisters) {
+        self.extras.get_or_insert_with(Box::default).closure = Some(closure);
+    }
+
+    /// Registers a deferred call.
+    pub fn push_deferred(&mut self, d: Deferred) {
+        self.extras
+            .get_or_insert_with(Box::default)
+            .deferred
+            .push(d);
+    }
+
+    /// The deferred call to run next, if any.
+    pub fn pop_deferred(&mut self) -> Option<Deferred> {
+        self.extras.as_mut().and_then(|e| e.deferred.pop())
+    }
 }
 
 /// A deferred call: the callee and the arguments its pending frame held at `defer` time.

@@ -167,18 +167,7 @@ impl Process {
 
     /// The first frame of a process: `function` with `params_len` parameters.
     pub(crate) fn first_frame(function: u32, params_len: u32) -> Frame {
-        Frame {
-            function,
-            params_base: 0,
-            params_len,
-            locals_base: params_len,
-            locals_len: 0,
-            has_locals: false,
-            closure: None,
-            return_to: (CodeRef::Function(function), 0),
-            return_target: None,
-            deferred: Vec::new(),
-        }
+        Frame::new(function, 0, params_len, (CodeRef::Function(function), 0))
     }
 
     /// The main process: `__entry` with 2 local registers, register 1 holding the argument
@@ -253,5 +242,15 @@ mod tests {
     fn process_is_send() {
         fn is_send<T: Send>() {}
         is_send::<Process>();
+    }
+
+    #[test]
+    fn a_frame_is_a_small_record() {
+        // What a plain call pushes: the closure and deferred calls live behind one pointer.
+        assert!(
+            std::mem::size_of::<Frame>() <= 48,
+            "{}",
+            std::mem::size_of::<Frame>()
+        );
     }
 }

@@ -220,7 +220,7 @@ impl Process {
             return;
         };
         while next >= lowest && next < stack.frames.len() {
-            if let Some(d) = stack.frames[next].deferred.pop() {
+            if let Some(d) = stack.frames[next].pop_deferred() {
                 stack.cont = Some(Continuation::Unwind {
                     exception,
                     catch,
