@@ -24,7 +24,7 @@ enum Resolved {
 }
 
 #[cold]
-pub(super) fn no_frame() -> Fault {
+fn no_frame() -> Fault {
     Exception::error("function call without a frame: use `frame 0' in source code if the function takes no parameters")
 }
 
@@ -40,6 +40,13 @@ fn lock(regs: &ClosureRegisters) -> std::sync::MutexGuard<'_, Vec<Register>> {
 impl Process {
     pub(super) fn stack_mut(&mut self) -> Result<&mut Stack, Fault> {
         self.stacks.last_mut().ok_or_else(no_stack)
+    }
+
+    /// Takes the pending frame's arguments off the value stack (`defer`, `process`,
+    /// `watchdog`, foreign calls: whatever does not run the frame in place).
+    pub(super) fn take_pending(&mut self) -> Result<Vec<Register>, Fault> {
+        let (base, _) = self.stack_mut()?.pending.take().ok_or_else(no_frame)?;
+        Ok(self.values.split_off(base as usize))
     }
 
     fn frame_mut(&mut self) -> Result<&mut Frame, Fault> {
@@ -342,8 +349,7 @@ impl Process {
                     )))
                 }
             };
-        let (base, _) = self.stack_mut()?.pending.take().ok_or_else(no_frame)?;
-        let args = self.values.split_off(base as usize);
+        let args = self.take_pending()?;
         self.frame_mut()?.push_deferred(Deferred {
             function,
             closure,

@@ -112,9 +112,7 @@ impl Process {
         target: Option<Reg>,
         function: Arc<ForeignFunction>,
     ) -> Result<(), Fault> {
-        let stack = self.stack_mut()?;
-        let (base, _) = stack.pending.take().ok_or_else(super::calls::no_frame)?;
-        let args = self.values.split_off(base as usize);
+        let args = self.take_pending()?;
         let standalone = self.kernel.is_none();
         let output = match &self.kernel {
             Some(k) => Arc::clone(k.output()),

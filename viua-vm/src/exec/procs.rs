@@ -11,14 +11,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::calls::no_frame;
 use super::import::Late;
 use super::registers::null_register;
 use super::{Process, StepOutcome, Wait, Watchdog};
 use crate::exception::{Exception, Fault};
 use crate::kernel::{JoinAttempt, ProcessHandle};
 use crate::load::{Callee, CodeRef, Reg, INFINITE};
-use crate::value::{FunctionName, Register, Value};
+use crate::value::{FunctionName, Value};
 
 impl Process {
     fn read_pid(&self, r: Reg) -> Result<Arc<ProcessHandle>, Fault> {
@@ -28,13 +27,6 @@ impl Process {
             Value::Process(h) => Ok(Arc::clone(h)),
             other => Err(Exception::type_error("Process", other)),
         }
-    }
-
-    /// Takes the pending frame's arguments off the value stack.
-    fn take_pending(&mut self) -> Result<Vec<Register>, Fault> {
-        let stack = self.stacks.last_mut().ok_or_else(no_frame)?;
-        let (base, _) = stack.pending.take().ok_or_else(no_frame)?;
-        Ok(self.values.split_off(base as usize))
     }
 
     fn discard_pending(&mut self) {

@@ -36,23 +36,28 @@ async fn until(ready: impl Future<Output = ()>, deadline: Option<Instant>) {
     }
 }
 
-/// Ends a burst: the task goes to the back of its worker's run queue, where an idle worker
-/// can steal it. (`tokio::task::yield_now` parks the task on a per-worker defer list instead,
-/// which other workers cannot steal from: two CPU-bound processes then share one worker.)
-fn requeue() -> impl Future<Output = ()> {
-    let mut yielded = false;
+/// Pending once, then ready: tokio polls a task again only after a wake-up, so this sleeps
+/// until the next one. With `wake_self` the task wakes itself, which ends a burst: it goes
+/// to the back of its worker's run queue, where an idle worker can steal it
+/// (`tokio::task::yield_now` parks the task on a per-worker defer list instead, which other
+/// workers cannot steal from: two CPU-bound processes then share one worker). Without it,
+/// the task sleeps until whatever registered its waker (a `send` to it, a timer) wakes it.
+fn pending_once(wake_self: bool) -> impl Future<Output = ()> {
+    let mut polled = false;
     poll_fn(move |cx| {
-        if yielded {
+        if polled {
             std::task::Poll::Ready(())
         } else {
-            yielded = true;
-            cx.waker().wake_by_ref();
+            polled = true;
+            if wake_self {
+                cx.waker().wake_by_ref();
+            }
             std::task::Poll::Pending
         }
     })
 }
 
-/// Foreign calls and I/O: the waits that are not on a mailbox or a joined process.
+/// Every wait but the common `receive` one, which `drive` awaits in place.
 async fn wait_rare(kernel: &Kernel, process: &mut Process, wait: Wait) {
     match wait {
         Wait::Foreign(job) => {
@@ -62,10 +67,7 @@ async fn wait_rare(kernel: &Kernel, process: &mut Process, wait: Wait) {
         Wait::Io { request, deadline } => {
             until(poll_fn(|cx| request.poll_done(cx)), deadline).await;
         }
-        Wait::Message { deadline } => {
-            let handle = std::sync::Arc::clone(process.handle());
-            until(poll_fn(|cx| handle.poll_mailbox(cx)), deadline).await;
-        }
+        Wait::Message { deadline } => until(pending_once(false), deadline).await,
         Wait::Join {
             process: joined,
             deadline,
@@ -73,19 +75,6 @@ async fn wait_rare(kernel: &Kernel, process: &mut Process, wait: Wait) {
             until(poll_fn(|cx| joined.poll_finished(cx)), deadline).await;
         }
     }
-}
-
-/// Pending until the task is woken once (tokio polls a task again only after a wake-up).
-fn park() -> impl Future<Output = ()> {
-    let mut parked = false;
-    poll_fn(move |_| {
-        if parked {
-            std::task::Poll::Ready(())
-        } else {
-            parked = true;
-            std::task::Poll::Pending
-        }
-    })
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -107,10 +96,12 @@ pub(super) async fn drive(kernel: Arc<Kernel>, mut process: Box<Process>, is_mai
             Err(payload) => break End::Crashed(panic_text(&*payload)),
         };
         match outcome {
-            StepOutcome::Yielded => requeue().await,
+            StepOutcome::Yielded => pending_once(true).await,
             // `receive` registered this task's waker with the mailbox already: sleep until
             // any wake-up (a message, or the deadline), then step again to look.
-            StepOutcome::Waiting(Wait::Message { deadline }) => until(park(), deadline).await,
+            StepOutcome::Waiting(Wait::Message { deadline }) => {
+                until(pending_once(false), deadline).await
+            }
             // Other waits are boxed: the task of a process parked in `receive` stays small.
             StepOutcome::Waiting(wait) => Box::pin(wait_rare(&kernel, &mut process, wait)).await,
             StepOutcome::Returned(value) => break End::Returned(value),

@@ -122,11 +122,6 @@ impl ProcessHandle {
         }
     }
 
-    /// Takes the oldest message.
-    pub fn try_receive(&self) -> Option<Value> {
-        lock(&self.mailbox).queue.pop_front()
-    }
-
     /// Takes the oldest message or, when there is none, registers `waker` (the owner's task)
     /// in the same critical section, so that the next `send` wakes the owner: one lock per
     /// `receive` that has to wait, none more in the scheduler.
@@ -142,20 +137,6 @@ impl ProcessHandle {
             }
         }
         None
-    }
-
-    /// Ready when a message is waiting (or the mailbox is closed); otherwise registers the
-    /// waker so that the next `send` wakes the owner.
-    pub fn poll_mailbox(&self, cx: &mut Context<'_>) -> Poll<()> {
-        let mut mailbox = lock(&self.mailbox);
-        if !mailbox.queue.is_empty() || mailbox.closed {
-            return Poll::Ready(());
-        }
-        match &mailbox.waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            _ => mailbox.waker = Some(cx.waker().clone()),
-        }
-        Poll::Pending
     }
 
     /// The process has ended: its mailbox is deleted and later messages are dropped.
@@ -232,10 +213,13 @@ mod tests {
         let h = ProcessHandle::new(1, 0, false);
         h.send(Value::Integer(1));
         h.send(Value::Integer(2));
-        assert!(matches!(h.try_receive(), Some(Value::Integer(1))));
+        assert!(matches!(
+            h.receive_or_register(None),
+            Some(Value::Integer(1))
+        ));
         h.close_mailbox();
         h.send(Value::Integer(3));
-        assert!(h.try_receive().is_none());
+        assert!(h.receive_or_register(None).is_none());
     }
 
     #[test]
