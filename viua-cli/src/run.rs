@@ -98,29 +98,19 @@ fn version_text(verbose: bool) -> String {
 /// `[H:P:F:I]`: hardware threads and the scheduler counts the environment selects (RUNTIME.md
 /// §5A). At least one FFI and one I/O worker, as the spec recommends over 0.13's zero.
 fn info_line(verbose: bool) -> String {
-    let hardware = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let count = |name: &str, default: usize| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| leading_number(&v))
-            .filter(|&n| n > 0)
-            .unwrap_or(default)
-    };
-    let proc = count("VIUA_PROC_SCHEDULERS", hardware.max(1));
-    let ffi = count("VIUA_FFI_SCHEDULERS", (hardware / 2).max(1));
-    let io = count("VIUA_IO_SCHEDULERS", (hardware / 2).max(1));
+    // The counts the VM itself would use: one parser and one set of defaults (viua-vm).
+    let hardware = viua_vm::hardware_threads();
+    let config = viua_vm::RunConfig::from_env();
+    let (proc, ffi, io) = (
+        config.schedulers(),
+        config.ffi_workers(),
+        config.io_workers(),
+    );
     if verbose {
         format!("[hardware={hardware}:proc={proc}:ffi={ffi}:io={io}]\n")
     } else {
         format!("[{hardware}:{proc}:{ffi}:{io}]\n")
     }
-}
-
-/// 0.13 parses scheduler counts as a leading decimal integer: `" 3x"` is 3.
-fn leading_number(text: &str) -> Option<usize> {
-    let text = text.trim_start();
-    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-    text[..digits].parse().ok()
 }
 
 /// Reads FILE into a verified executable module, printing the front-end error otherwise.
@@ -199,16 +189,4 @@ fn print(text: &str) -> ExitCode {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
     ExitCode::SUCCESS
-}
-
-#[cfg(test)]
-mod tests {
-    use super::leading_number;
-
-    #[test]
-    fn scheduler_counts_parse_like_0_13() {
-        assert_eq!(leading_number(" 3x"), Some(3));
-        assert_eq!(leading_number("x"), None);
-        assert_eq!(leading_number("12"), Some(12));
-    }
 }

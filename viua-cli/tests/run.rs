@@ -110,6 +110,42 @@ fn a_corrupt_or_missing_file_is_an_error_not_a_panic() {
     assert_eq!(text(&run.stderr), "fatal: no input file\n");
 }
 
+/// `--info` reports the counts the VM would use: leading numbers as 0.13 parses them
+/// (" 3x" is 3), and zero or out-of-range values fall back to the defaults.
+#[test]
+fn info_parses_scheduler_counts_like_the_vm() {
+    let dir = Scratch::new("info-counts");
+    let info = |vars: &[(&str, &str)]| {
+        let mut command = Command::new(VIUA);
+        command.args(["run", "-v", "--info"]).current_dir(&dir.0);
+        for name in [
+            "VIUA_PROC_SCHEDULERS",
+            "VIUA_FFI_SCHEDULERS",
+            "VIUA_IO_SCHEDULERS",
+        ] {
+            command.env_remove(name);
+        }
+        command.envs(vars.iter().copied());
+        text(&command.output().unwrap().stdout)
+    };
+    let defaults = info(&[]);
+    let field = |line: &str, key: &str| -> String {
+        line.trim_end()
+            .trim_matches(|c| c == '[' || c == ']')
+            .split(':')
+            .find_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_string))
+            .unwrap_or_else(|| panic!("{key} missing in {line}"))
+    };
+    let set = info(&[
+        ("VIUA_PROC_SCHEDULERS", " 3x"),
+        ("VIUA_FFI_SCHEDULERS", "0"),
+        ("VIUA_IO_SCHEDULERS", "99999999999"),
+    ]);
+    assert_eq!(field(&set, "proc"), "3", "{set}");
+    assert_eq!(field(&set, "ffi"), field(&defaults, "ffi"), "{set}");
+    assert_eq!(field(&set, "io"), field(&defaults, "io"), "{set}");
+}
+
 #[test]
 fn version_and_info_have_the_kernel_shapes() {
     let dir = Scratch::new("version");

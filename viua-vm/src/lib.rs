@@ -41,5 +41,6 @@ pub mod value;
 
 pub use embedding::Embedding;
 pub use run::{
-    run_embedded, run_executable, run_executable_with, RunConfig, TraceFormat, TraceStream,
+    hardware_threads, run_embedded, run_executable, run_executable_with, RunConfig, TraceFormat,
+    TraceStream,
 };

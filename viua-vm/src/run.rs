@@ -67,23 +67,20 @@ impl RunConfig {
 
     /// Foreign calls that may run at once (RUNTIME.md §5A, §6.2).
     pub fn ffi_workers(&self) -> usize {
-        self.ffi_schedulers.unwrap_or_else(|| {
-            (std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get) / 2).max(1)
-        })
+        self.ffi_schedulers
+            .unwrap_or_else(|| (hardware_threads() / 2).max(1))
     }
 
     /// Process scheduler threads to start.
     pub fn schedulers(&self) -> usize {
-        self.proc_schedulers.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        })
+        self.proc_schedulers
+            .unwrap_or_else(|| hardware_threads().max(1))
     }
 
     /// The cap on concurrent I/O system calls (at least 1, RUNTIME.md §5A).
     pub fn io_workers(&self) -> usize {
-        self.io_schedulers.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
-        })
+        self.io_schedulers
+            .unwrap_or_else(|| (hardware_threads() / 2).max(1))
     }
 
     /// Reads the configuration from the process environment.
@@ -226,6 +223,12 @@ pub fn run_executable(
     stderr: &mut dyn Write,
 ) -> i32 {
     run_executable_with(module, program, args, RunConfig::from_env(), stdout, stderr)
+}
+
+/// The number of hardware threads, 0 when unknown (`viua run --info` shows it as is; the
+/// scheduler defaults derive from it).
+pub fn hardware_threads() -> usize {
+    std::thread::available_parallelism().map_or(0, std::num::NonZeroUsize::get)
 }
 
 /// A scheduler count as RUNTIME.md §5A parses it: a leading decimal integer after optional
